@@ -21,8 +21,112 @@ class Text:
 # written side by side. Every code a detector can emit must appear here in both languages;
 # tests/test_messages.py enforces it. Keep it short and plain: the reader is 12 to 18.
 
-_BLOCKLIST: dict[str, dict[str, Text]] = {}
-_URL: dict[str, dict[str, Text]] = {}
+_BLOCKLIST: dict[str, dict[str, Text]] = {
+    "blocklist.match": {
+        "vi": Text(
+            "Đường link này nằm trong danh sách lừa đảo/nguy hiểm ({category}).",
+            "Đừng mở, đừng đăng nhập hay nhập thông tin gì. Chặn và báo cáo người gửi, "
+            "rồi kể cho bố mẹ hoặc thầy cô.",
+        ),
+        "en": Text(
+            "This link is on a list of scam or dangerous sites ({category}).",
+            "Don't open it and don't type anything into it. Block and report the sender, "
+            "then tell a parent or teacher.",
+        ),
+    },
+    "allowlist.match": {
+        "vi": Text(
+            "Trang này nằm trong danh sách trang web đáng tin cậy.",
+            "Vẫn cẩn thận: trang thật cũng có thể bị kẻ xấu dùng để nhắn tin hay mời bạn.",
+        ),
+        "en": Text(
+            "This site is on the list of trusted websites.",
+            "Still take care: strangers can contact you through real sites too.",
+        ),
+    },
+}
+_URL: dict[str, dict[str, Text]] = {
+    "url.ip_host": {
+        "vi": Text(
+            "Link dùng một dãy số ({host}) thay cho tên trang web.",
+            "Trang thật hầu như không bao giờ làm vậy. Đừng đăng nhập hay nhập thông tin.",
+        ),
+        "en": Text(
+            "The link uses a number ({host}) instead of a website name.",
+            "Real sites almost never do this. Don't log in or type personal details.",
+        ),
+    },
+    "url.userinfo": {
+        "vi": Text(
+            "Link có ký tự @ để đánh lừa: trang thật sự sẽ mở là {host}.",
+            "Phần trước dấu @ chỉ để bạn tưởng là trang quen. Đừng mở link này.",
+        ),
+        "en": Text(
+            "The link hides its real address behind an @: it really opens {host}.",
+            "The part before the @ is there to look familiar. Don't open this link.",
+        ),
+    },
+    "url.punycode": {
+        "vi": Text(
+            "Tên trang web dùng chữ đặc biệt (quốc tế hoá), có thể để giả dạng trang khác.",
+            "Kiểm tra kỹ từng chữ cái, hoặc tự gõ địa chỉ trang thật.",
+        ),
+        "en": Text(
+            "The website name uses special (international) letters that can imitate another site.",
+            "Check every letter, or type the real site's address yourself.",
+        ),
+    },
+    "url.many_subdomains": {
+        "vi": Text(
+            "Địa chỉ có rất nhiều phần phía trước ({count}), một mẹo để giấu tên trang thật.",
+            "Hãy nhìn phần cuối của tên trang web: đó mới là trang bạn sẽ vào.",
+        ),
+        "en": Text(
+            "The address has many parts in front ({count}), a trick to hide the real site.",
+            "Look at the end of the website name: that is the site you would really visit.",
+        ),
+    },
+    "url.nonstandard_port": {
+        "vi": Text(
+            "Link dùng một cổng kết nối lạ ({port}).",
+            "Trang web bình thường không cần vậy. Hãy hỏi người lớn nếu không chắc.",
+        ),
+        "en": Text(
+            "The link uses an unusual connection port ({port}).",
+            "Normal websites don't need this. Ask an adult if you're not sure.",
+        ),
+    },
+    "url.long": {
+        "vi": Text(
+            "Link dài bất thường ({length} ký tự).",
+            "Link rất dài thường để giấu địa chỉ thật. Đừng vội bấm.",
+        ),
+        "en": Text(
+            "The link is unusually long ({length} characters).",
+            "Very long links often hide where they really go. Don't rush to click.",
+        ),
+    },
+    "url.suspicious_tld": {
+        "vi": Text(
+            "Đuôi tên miền .{tld} hay bị dùng cho trang lừa đảo.",
+            "Trang ngân hàng, trường học hay mạng xã hội thật hiếm khi dùng đuôi này.",
+        ),
+        "en": Text(
+            "The ending .{tld} is often used by scam sites.",
+            "Real banks, schools and social networks rarely use it.",
+        ),
+    },
+    "url.shortener": {
+        "vi": Text(
+            "Đây là link rút gọn ({host}): nó giấu trang thật mà bạn sẽ đến.",
+            "Đừng tham gia link lạ. Hỏi người gửi xem link dẫn đến đâu, và xác minh trước.",
+        ),
+        "en": Text(
+            "This is a short link ({host}): it hides the real page it leads to.",
+            "Don't join strange links. Ask the sender where it goes, and verify first.",
+        ),
+    },
+}
 _LOOKALIKE: dict[str, dict[str, Text]] = {}  # lookalike.* and idn.*
 _REDIRECT: dict[str, dict[str, Text]] = {}
 _LURE: dict[str, dict[str, Text]] = {}  # invite.*, form.*, download.*
@@ -30,3 +134,70 @@ _LURE: dict[str, dict[str, Text]] = {}  # invite.*, form.*, download.*
 MESSAGES: Mapping[str, Mapping[str, Text]] = {
     **_BLOCKLIST, **_URL, **_LOOKALIKE, **_REDIRECT, **_LURE,
 }
+
+# The campaign's rules, shown under every warning (Not Alone: "3 Không" and "3 Phải").
+THREE_NOS = {
+    "vi": (
+        "Không tham gia link lạ, cuộc gọi Zoom hay gặp người lạ.",
+        "Không chia sẻ thông tin cá nhân hay ảnh nhạy cảm.",
+        "Không giữ bí mật với gia đình.",
+    ),
+    "en": (
+        "No joining strange links, Zoom calls or meeting strangers.",
+        "No sharing personal information or sensitive photos.",
+        "No keeping secrets from your family.",
+    ),
+}
+THREE_MUSTS = {
+    "vi": (
+        "Phải chặn và báo cáo.",
+        "Phải xác minh.",
+        "Phải chia sẻ với gia đình.",
+    ),
+    "en": (
+        "Must block and report.",
+        "Must verify.",
+        "Must share with family.",
+    ),
+}
+VERDICT_TITLES = {
+    "vi": {"safe": "Chưa thấy dấu hiệu nguy hiểm", "suspicious": "Hãy cẩn thận",
+           "dangerous": "Nguy hiểm: đừng mở link này"},
+    "en": {"safe": "No danger found", "suspicious": "Be careful",
+           "dangerous": "Dangerous: don't open this link"},
+}
+_FALLBACK = {
+    "vi": Text("Phát hiện dấu hiệu đáng ngờ ({code}).", "Hãy hỏi người lớn trước khi mở."),
+    "en": Text("Something suspicious was found ({code}).", "Ask an adult before you open it."),
+}
+
+
+class _Evidence(dict[str, str]):
+    """Fills `{name}` placeholders; a missing name shows as empty, never raises."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def pick_lang(lang: str | None, accept_language: str | None = None) -> str:
+    """`lang` if supported, else the first supported language of Accept-Language, else vi."""
+    if lang in LANGS:
+        return lang
+    for part in (accept_language or "").split(","):
+        tag = part.split(";", 1)[0].strip().lower()
+        primary = tag.split("-", 1)[0]
+        if primary in LANGS:
+            return primary
+    return DEFAULT_LANG
+
+
+def text_for(code: str, evidence: Mapping[str, str], lang: str) -> Text:
+    """The localized message and advice of one reason, placeholders filled."""
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    template = MESSAGES.get(code, {}).get(lang)
+    values = _Evidence(evidence)
+    if template is None:
+        template, values["code"] = _FALLBACK[lang], code
+    return Text(
+        template.message.format_map(values), template.advice.format_map(values)
+    )

@@ -1,0 +1,57 @@
+# Not Alone Link Guard. The two commands: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP     := $(VENV)/.dev-installed
+
+.PHONY: run test lint typecheck unit node-test bench extension system-deps clean help
+
+help:
+	@echo "make run        serve on http://127.0.0.1:8080 (creates .venv)"
+	@echo "make test       install everything the tests need, then run every suite"
+	@echo "make bench      run the benchmarks (ratios against baselines measured in the same run)"
+	@echo "make extension  build installable extension zips into dist/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(RUNTIME_STAMP)
+
+run: $(RUNTIME_STAMP)
+	$(BIN)/linkguard serve
+
+system-deps:
+	./scripts/ensure-system-deps.sh
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check service tests bench scripts
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+unit: $(DEV_STAMP)
+	$(BIN)/pytest -q
+
+node-test:
+	node --test extension/tests/
+
+test: $(DEV_STAMP) system-deps lint typecheck
+	$(BIN)/pytest -q
+	node --test extension/tests/
+
+bench: $(DEV_STAMP)
+	$(BIN)/python -m bench
+
+extension: $(RUNTIME_STAMP)
+	$(BIN)/python scripts/package_extension.py
+
+clean:
+	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache

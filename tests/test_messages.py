@@ -1,0 +1,79 @@
+"""Every reason code the service can emit has a message and advice in Vietnamese and English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from service import messages
+from service.messages import LANGS, MESSAGES, pick_lang, text_for
+
+SERVICE = Path(__file__).resolve().parent.parent / "service"
+NAMESPACES = ("blocklist", "allowlist", "url", "lookalike", "idn", "redirect", "invite", "form",
+              "download")
+CODE = re.compile(r"""["']((?:%s)\.[a-z][a-z0-9_]*)["']""" % "|".join(NAMESPACES))
+
+
+def emitted_codes() -> set[str]:
+    """Reason codes written as string literals anywhere in the service package."""
+    found: set[str] = set()
+    for path in SERVICE.glob("*.py"):
+        if path.name == "messages.py":
+            continue
+        found.update(CODE.findall(path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_the_scan_finds_the_structural_codes() -> None:
+    assert {"blocklist.match", "url.userinfo", "url.suspicious_tld"} <= emitted_codes()
+
+
+@pytest.mark.parametrize("code", sorted(emitted_codes()))
+def test_every_emitted_code_has_both_languages(code: str) -> None:
+    assert code in MESSAGES, f"{code} has no message"
+    for lang in LANGS:
+        text = MESSAGES[code][lang]
+        assert text.message.strip() and text.advice.strip()
+
+
+@pytest.mark.parametrize("code", sorted(MESSAGES))
+def test_vietnamese_differs_from_english(code: str) -> None:
+    assert MESSAGES[code]["vi"] != MESSAGES[code]["en"]
+
+
+def test_placeholders_are_filled_from_evidence_and_missing_ones_stay_empty() -> None:
+    text = text_for("url.suspicious_tld", {"tld": "top"}, "en")
+    assert ".top" in text.message
+    assert "{" not in text_for("url.suspicious_tld", {}, "vi").message
+
+
+def test_hostile_evidence_is_inserted_as_text_not_as_a_format() -> None:
+    text = text_for("url.userinfo", {"host": "{host.__class__}{0}"}, "en")
+    assert "{host.__class__}{0}" in text.message
+
+
+def test_unknown_code_falls_back_to_a_generic_message() -> None:
+    assert "x.unknown" in text_for("x.unknown", {}, "en").message
+
+
+@pytest.mark.parametrize(
+    ("lang", "accept", "expected"),
+    [
+        ("en", None, "en"),
+        ("vi", "en", "vi"),
+        (None, "en-US,en;q=0.9", "en"),
+        (None, "fr-FR, vi;q=0.5", "vi"),
+        ("de", "de", "vi"),
+        (None, None, "vi"),
+    ],
+)
+def test_language_choice(lang: str | None, accept: str | None, expected: str) -> None:
+    assert pick_lang(lang, accept) == expected
+
+
+def test_three_nos_and_three_musts_in_both_languages() -> None:
+    for lang in LANGS:
+        assert len(messages.THREE_NOS[lang]) == 3
+        assert len(messages.THREE_MUSTS[lang]) == 3
