@@ -1,0 +1,85 @@
+"""Shared fixtures: a private copy of the shipped lists with test entries, settings, an app client."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from service.settings import REPO_BLOCKLISTS, Settings
+
+TEST_PHISHING = """\
+# Test entries: hosts under .test and example domains only.
+evil-phish.test
+phish.example.com
+"""
+TEST_URLS = """\
+http://bad.example.net/login/
+http://allowed-but-bad.example.org/exact/page.html
+"""
+TEST_ALLOW = """\
+allowed-but-bad.example.org
+trusted.example.org
+"""
+TEST_MANIFEST = """
+
+[[list]]
+name = "test-phishing"
+file = "test/phishing.txt"
+format = "domains"
+category = "phishing"
+action = "block"
+license = "CC0-1.0"
+description = "Test entries"
+
+[[list]]
+name = "test-urls"
+file = "test/urls.txt"
+format = "urls"
+category = "scam"
+action = "block"
+license = "CC0-1.0"
+description = "Test URL entries"
+
+[[list]]
+name = "test-allow"
+file = "test/allow.txt"
+format = "domains"
+category = "allow"
+action = "allow"
+license = "CC0-1.0"
+description = "Test allow entries"
+"""
+
+
+@pytest.fixture
+def lists_dir(tmp_path: Path) -> Path:
+    """The shipped blocklists/ plus three small test lists, in a temp dir the test may edit."""
+    target = tmp_path / "blocklists"
+    shutil.copytree(REPO_BLOCKLISTS, target)
+    (target / "test").mkdir()
+    (target / "test/phishing.txt").write_text(TEST_PHISHING)
+    (target / "test/urls.txt").write_text(TEST_URLS)
+    (target / "test/allow.txt").write_text(TEST_ALLOW)
+    with (target / "lists.toml").open("a") as f:
+        f.write(TEST_MANIFEST)
+    return target
+
+
+@pytest.fixture
+def settings(lists_dir: Path, tmp_path: Path) -> Settings:
+    return Settings(lists_dir=lists_dir, data_dir=tmp_path / "var", rate_limit=0)
+
+
+ClientFactory = Callable[[web.Application], Awaitable[TestClient]]
+
+
+@pytest.fixture
+async def client(aiohttp_client: ClientFactory, settings: Settings) -> TestClient:
+    from service.app import create_app
+
+    return await aiohttp_client(create_app(settings))
