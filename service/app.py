@@ -1,0 +1,142 @@
+"""HTTP wiring: create_app(settings) builds the aiohttp application, its state and middlewares."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from service import routes
+from service.assess import Assessor
+from service.cache import MemoryCache
+from service.errors import LinkGuardError, RateLimited
+from service.loader import Lists, load_lists
+from service.settings import Settings
+from service.state import (
+    ASSESSOR,
+    CACHE,
+    LISTS,
+    REPORTS,
+    SETTINGS,
+    ListsState,
+)
+from service.store import FileReportStore
+
+log = logging.getLogger("linkguard")
+
+EXTENSION_ORIGINS = ("chrome-extension://", "moz-extension://", "safari-web-extension://")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# aiohttp answers its own errors with a reason phrase; ours carry a stable code instead.
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def json_error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"error": {"code": code, "message": message}}, status=status)
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Map the error tree to JSON once (STYLE.md); an unexpected error is a logged 500."""
+    try:
+        return await handler(request)
+    except RateLimited as exc:
+        response = json_error(exc.status, exc.code, exc.message)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    except LinkGuardError as exc:
+        return json_error(exc.status, exc.code, exc.message)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = HTTP_CODES.get(exc.status, "http_error")
+        response = json_error(exc.status, code, exc.reason)
+        if "Allow" in exc.headers:
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return json_error(500, "internal_error", "something went wrong on our side")
+
+
+@web.middleware
+async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Let the extension's pages call the service; web pages of other origins get no CORS."""
+    origin = request.headers.get("Origin", "")
+    allowed = origin.startswith(EXTENSION_ORIGINS)
+    if request.method == "OPTIONS" and allowed:
+        response: web.StreamResponse = web.Response(status=204)
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
+        response.headers["Access-Control-Max-Age"] = "600"
+    else:
+        response = await handler(request)
+    if allowed:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Vary"] = "Origin"
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+class AccessLogger(AbstractAccessLogger):
+    """Access log without query strings: `GET /v1/check?url=...` must not log the URL."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %s %.1fms", request.method, request.path, response.status, time * 1000
+        )
+
+
+def create_app(settings: Settings, *, lists: Lists | None = None) -> web.Application:
+    """The application for `settings`; lists load now so a broken manifest stops start-up."""
+    app = web.Application(
+        middlewares=[cors_middleware, error_middleware],
+        client_max_size=routes.MAX_BODY,
+    )
+    state = ListsState(lists if lists is not None else load_lists(settings.lists_dir))
+    app[SETTINGS] = settings
+    app[LISTS] = state
+    app.cleanup_ctx.append(_services)
+    routes.setup(app)
+    return app
+
+
+async def _services(app: web.Application) -> AsyncIterator[None]:
+    """Owns the cache and report store for the app's lifetime (aiohttp cleanup_ctx)."""
+    settings = app[SETTINGS]
+    cache = MemoryCache(settings.cache_size)
+    app[CACHE] = cache
+    app[REPORTS] = FileReportStore(Path(settings.data_dir) / "reports.jsonl")
+    app[ASSESSOR] = Assessor(lists=lambda: app[LISTS].current, cache=cache)
+    yield
+    await app[REPORTS].close()
+    await cache.close()
+
+
+def run(settings: Settings) -> None:
+    """Serve until SIGINT/SIGTERM (aiohttp finishes in-flight requests within the bound)."""
+    logging.basicConfig(
+        level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    app = create_app(settings)
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        access_log_class=AccessLogger,
+        shutdown_timeout=settings.shutdown_timeout,
+        # Room for an 8 KiB URL in a GET query string: we answer an over-long one with our
+        # own JSON 413 instead of aiohttp's bare 400 at its default 8190-byte line limit.
+        handler_args={"max_line_size": 16 * 1024},
+        print=lambda *_: log.info("serving on http://%s:%s", settings.host, settings.port),
+    )

@@ -1,0 +1,30 @@
+"""The application's state keys (aiohttp `AppKey`) and the swappable lists snapshot."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from service.assess import Assessor
+from service.cache import Cache
+from service.loader import Lists
+from service.settings import Settings
+from service.store import ReportStore
+
+
+class ListsState:
+    """Holds the lists being served. A reload builds new Lists beside the old and swaps them in
+    one assignment, so a request sees either the old snapshot or the new one, never a mix."""
+
+    def __init__(self, lists: Lists) -> None:
+        self.current = lists
+
+    def swap(self, lists: Lists) -> Lists:
+        old, self.current = self.current, lists
+        return old
+
+
+SETTINGS = web.AppKey("settings", Settings)
+LISTS = web.AppKey("lists", ListsState)
+CACHE = web.AppKey("cache", Cache)
+REPORTS = web.AppKey("reports", ReportStore)
+ASSESSOR = web.AppKey("assessor", Assessor)
