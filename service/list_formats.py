@@ -1,0 +1,321 @@
+"""Line scanners for every list format: text in, (key, flags, line) tuples out, bad lines reported.
+
+A scanner never raises on content: a line it cannot use is reported (an error when it is
+malformed, "unsupported" when it is valid syntax we cannot express, such as cosmetic adblock
+filters) and the scan goes on. Entries are plain tuples, not objects, because the loader
+feeds a million of them straight into the index.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from service.list_canon import BadEntry, canonical_host, canonical_url
+
+URL = 1  # flag: the key is a URL expression, not a host
+EXCEPTION = 2  # flag: an adblock `@@` exception, i.e. an allow entry
+Raw = tuple[str, int, int]  # (key, flags, 1-based line number)
+
+MAX_LINE = 16 * 1024  # a URL may be 8 KiB (urls.MAX_URL_LENGTH); CSV rows carry more fields
+# The sink addresses hosts-file blocklists map names to (StevenBlack/hosts readme, AdAway).
+_SINKS = frozenset({"0.0.0.0", "127.0.0.1", "::", "::0", "::1", "0"})  # noqa: S104
+# The preamble every hosts file carries (Debian/Fedora /etc/hosts, StevenBlack/hosts).
+_LOCAL_NAMES = frozenset(
+    {
+        "localhost", "localhost.localdomain", "local", "broadcasthost", "0.0.0.0",  # noqa: S104
+        "localhost4", "localhost4.localdomain4", "localhost6", "localhost6.localdomain6",
+    }
+)  # fmt: skip
+# Adblock options that leave a rule blocking whole documents (uBlock Origin static filter
+# syntax); any other option narrows it to sub-resources or a context we cannot see.
+_KEEP_OPTIONS = frozenset({"important", "document", "doc", "all", "popup", "match-case"})
+_COSMETIC = re.compile(r"#[@?$%]{0,2}#|\$\$|\$@\$")
+_HEADER = re.compile(r"[#!]+\s*([A-Za-z][A-Za-z0-9 _-]{0,39}?)\s*:\s+(\S.*?)[\s#]*")
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    """A list line we could not use: its 1-based number, its text (cut, safe to print), why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+class Report:
+    """What a scan noticed besides entries: errors (counted, the first `keep` kept), skipped
+    unsupported lines by kind, and header fields (`! Title:`, `# Last updated:`, ...)."""
+
+    __slots__ = ("error_count", "errors", "header", "keep", "unsupported")
+
+    def __init__(self, keep: int | None = None) -> None:
+        self.keep = keep
+        self.error_count = 0
+        self.errors: list[LineError] = []
+        self.unsupported: dict[str, int] = {}
+        self.header: dict[str, str] = {}
+
+    def error(self, line: int, text: str, reason: str) -> None:
+        self.error_count += 1
+        if self.keep is None or len(self.errors) < self.keep:
+            self.errors.append(LineError(line, printable(text), reason))
+
+    def skip(self, kind: str) -> None:
+        self.unsupported[kind] = self.unsupported.get(kind, 0) + 1
+
+    def header_line(self, line: str) -> None:
+        match = _HEADER.fullmatch(line)
+        if match is not None:
+            key = " ".join(match[1].lower().split())
+            self.header.setdefault(key, match[2])
+
+
+def printable(text: str, limit: int = 200) -> str:
+    """`text` cut to `limit` characters with control characters escaped: safe for a terminal."""
+    cut = text if len(text) <= limit else text[:limit] + "…"
+    if cut.isprintable():
+        return cut
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in cut)
+
+
+def split_lines(data: str | bytes, report: Report) -> list[str]:
+    """Decode (UTF-8, BOM dropped) and split on LF; undecodable lines become "" and errors."""
+    if isinstance(data, str):
+        text = data
+    else:
+        raw = bytes(data)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return _decode_each(raw, report)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.split("\n")
+
+
+def _decode_each(raw: bytes, report: Report) -> list[str]:
+    lines: list[str] = []
+    for number, chunk in enumerate(raw.split(b"\n"), 1):
+        try:
+            line = chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            shown = chunk.decode("utf-8", "backslashreplace")
+            report.error(number, shown, "not valid UTF-8 (the bad bytes are shown as \\x..)")
+            line = ""
+        lines.append(line[1:] if number == 1 and line.startswith("\ufeff") else line)
+    return lines
+
+
+def scan_domains(lines: Iterable[str], report: Report) -> Iterator[Raw]:
+    """One host per line; `#` starts a comment; a leading `*.` is dropped (subdomains match)."""
+    in_header = True
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line[0] == "#":
+            if in_header:
+                report.header_line(line)
+            continue
+        in_header = False
+        if "#" in line:
+            line = line[: line.index("#")].rstrip()
+        if line.startswith("*."):
+            line = line[2:]
+        try:
+            yield canonical_host(line), 0, number
+        except BadEntry as exc:
+            report.error(number, line, _hint(line) or exc.reason)
+
+
+def scan_hosts(lines: Iterable[str], report: Report) -> Iterator[Raw]:
+    """`0.0.0.0 host [host...]` lines; the localhost preamble and `#` comments are skipped."""
+    in_header = True
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line[0] == "#":
+            if in_header:
+                report.header_line(line)
+            continue
+        in_header = False
+        parts = (line[: line.index("#")] if "#" in line else line).split()
+        address, listed = parts[0], parts[1:]
+        names = [n for n in listed if n not in _LOCAL_NAMES and not n.startswith("ip6-")]
+        if listed and not names:
+            continue  # the preamble: 127.0.0.1 localhost, ff02::1 ip6-allnodes, ...
+        if address not in _SINKS:
+            reason = (
+                "expected 'ADDRESS HOST' (a domains list needs format 'domains')"
+                if not names
+                else f"{address!r} is not a blocking address (0.0.0.0, 127.0.0.1, ::, ::1)"
+            )
+            report.error(number, line, reason)
+            continue
+        for name in names:
+            try:
+                yield canonical_host(name), 0, number
+            except BadEntry as exc:
+                report.error(number, line, f"{name!r}: {exc.reason}")
+        if not names:
+            report.error(number, line, "no host after the address")
+
+
+def scan_adblock(lines: Iterable[str], report: Report) -> Iterator[Raw]:
+    """`||host^` rules (and `||host/dir/`, `||host/page|`), `@@` exceptions, `!` comments."""
+    in_header = True
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line[0] == "!" or (line[0] == "#" and (len(line) == 1 or line[1] == " ")):
+            if in_header:
+                report.header_line(line)
+            continue
+        if line[0] == "[" and line[-1] == "]" and in_header:
+            report.header.setdefault("format", line[1:-1].strip())  # [Adblock Plus 2.0]
+            continue
+        in_header = False
+        if _COSMETIC.search(line):
+            report.skip("cosmetic")
+            continue
+        flags = EXCEPTION if line.startswith("@@") else 0
+        rule = line[2:] if flags else line
+        if rule.startswith("/"):
+            report.skip("regex")
+        elif not rule.startswith("||"):
+            report.skip("pattern")  # plain substrings and |scheme anchors: not host rules
+        else:
+            yield from _adblock_rule(rule[2:], flags, number, line, report)
+
+
+def _adblock_rule(rule: str, flags: int, number: int, line: str, report: Report) -> Iterator[Raw]:
+    body, _, options = rule.partition("$")
+    if options and not all(o.strip().lower() in _KEEP_OPTIONS for o in options.split(",")):
+        report.skip("options")
+        return
+    end = len(body)
+    for stop in "^/|*:":
+        at = body.find(stop)
+        if at != -1:
+            end = min(end, at)
+    host, rest = body[:end], body[end:]
+    try:
+        if rest in ("", "^", "^|", "|"):
+            yield canonical_host(host), flags, number
+        elif rest[:1] == "/" and rest[-1] in "/|" and not any(c in rest[:-1] for c in "*^|"):
+            # `||host/dir/` is a path prefix, `||host/page|` one exact URL.
+            yield canonical_url(f"http://{host}{rest.rstrip('|')}"), flags | URL, number
+        else:
+            report.skip("path" if rest[:1] == "/" else "wildcard")
+    except BadEntry as exc:
+        report.error(number, line, exc.reason)
+
+
+def scan_urls(lines: Iterable[str], report: Report) -> Iterator[Raw]:
+    """One URL per line (OpenPhish feed.txt); a bare host name is a host entry."""
+    in_header = True
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line[0] == "#":
+            if in_header:
+                report.header_line(line)
+            continue
+        in_header = False
+        if len(line) > MAX_LINE:
+            report.error(number, line, f"line longer than {MAX_LINE} characters")
+            continue
+        try:
+            if "://" not in line and not any(c in line for c in "/?:"):
+                yield canonical_host(line[2:] if line.startswith("*.") else line), 0, number
+            else:
+                yield canonical_url(line if "://" in line else f"http://{line}"), URL, number
+        except BadEntry as exc:
+            report.error(number, line, exc.reason)
+
+
+def scan_csv(lines: list[str], report: Report) -> Iterator[Raw]:
+    """CSV with a `url` column, found by name in the header row or, as URLhaus writes it, in a
+    `# id,dateadded,url,...` comment; other `#` lines are comments. Fields may be quoted."""
+    columns: list[str] | None = None
+    for line in lines:
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        report.header_line(line.rstrip("\r"))
+        fields = next(csv.reader([line.lstrip("#").strip()]), [])
+        if "url" in [f.strip().lower() for f in fields]:
+            columns = [f.strip().lower() for f in fields]
+    for number, fields in _csv_rows(lines, report):
+        if columns is None:
+            columns = [f.strip().lower() for f in fields]
+            if "url" not in columns:
+                report.error(number, ",".join(fields), "no 'url' column in the CSV header")
+                return
+            continue
+        if len(fields) != len(columns):
+            reason = f"{len(fields)} fields, the header has {len(columns)}"
+            report.error(number, ",".join(fields), reason)
+            continue
+        row = dict(zip(columns, fields, strict=True))
+        if row.get("verified", "").strip().lower() == "no":
+            report.skip("unverified")  # PhishTank: only community-verified phish block
+            continue
+        try:
+            yield canonical_url(row["url"].strip()), URL, number
+        except BadEntry as exc:
+            report.error(number, row["url"], exc.reason)
+
+
+def _csv_rows(lines: list[str], report: Report) -> Iterator[tuple[int, list[str]]]:
+    def clean() -> Iterator[str]:
+        for number, line in enumerate(lines, 1):
+            if len(line) > MAX_LINE:
+                report.error(number, line, f"line longer than {MAX_LINE} characters")
+                yield ""
+            else:
+                yield "" if line.startswith("#") else line.rstrip("\r")
+
+    reader = csv.reader(clean(), strict=True)
+    done = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # the reader resets itself and goes on with the next line
+            report.error(done + 1, lines[min(done, len(lines) - 1)], f"bad CSV: {exc}")
+        else:
+            if fields and any(f.strip() for f in fields):
+                yield done + 1, fields
+        done = reader.line_num
+
+
+def _hint(line: str) -> str | None:
+    if "://" in line:
+        return "looks like a URL; URLs go in a list with format 'urls'"
+    if line.startswith(("||", "@@")):
+        return "looks like an adblock rule; use format 'adblock'"
+    first = line.split()[0] if line.split() else ""
+    if first in _SINKS:
+        return "looks like a hosts-file line; use format 'hosts'"
+    if len(line.split()) > 1:
+        return "expected one host per line"
+    return None
+
+
+SCANNERS: dict[str, Callable[[list[str], Report], Iterator[Raw]]] = {
+    "domains": scan_domains,
+    "hosts": scan_hosts,
+    "adblock": scan_adblock,
+    "urls": scan_urls,
+    "phishtank-csv": scan_csv,
+    "urlhaus-csv": scan_csv,
+}
