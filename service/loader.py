@@ -1,0 +1,252 @@
+"""Loader: read `blocklists/` (manifest, lists, reference data) into one immutable Lists snapshot.
+
+The only module of the list machinery that touches files. A broken manifest or a missing list
+file raises ListError (a reload then keeps the old snapshot); bad lines inside a list are
+counted and reported in its ListInfo, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from service.blocklist import Index, IndexBuilder
+from service.errors import ListError
+from service.list_formats import LineError, Report
+from service.lists import ListSpec, Manifest, iter_list, parse_list, parse_manifest
+from service.model import Reference
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "lists.toml"
+ERROR_SAMPLES = 20  # bad lines kept per list for `linkguard lists validate` and /v1/lists
+
+
+@dataclass(frozen=True, slots=True)
+class ListInfo:
+    """What one manifest entry loaded to. `updated_at` is the file's mtime (ISO 8601 UTC);
+    `loaded` is False for disabled lists and in heuristics-only runs."""
+
+    name: str
+    category: str
+    action: str
+    format: str
+    entries: int
+    errors: int
+    error_samples: tuple[LineError, ...]
+    unsupported: int
+    path: str
+    updated_at: str | None
+    source: str | None
+    license: str
+    description: str
+    enabled: bool
+    sha256: str
+    loaded: bool = True
+    header: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class Lists:
+    """One consistent snapshot: the index, the reference data and a version for cache keys.
+
+    `version` is `<newest file mtime, UTC>-<4 hex of a sha256 over every file read>`.
+    """
+
+    index: Index
+    reference: Reference
+    version: str
+    infos: tuple[ListInfo, ...]
+    loaded_at: str
+    manifest: Manifest | None = None
+
+    @classmethod
+    def empty(cls, reference: Reference | None = None) -> Lists:
+        """No lists at all (tests, heuristics-only experiments)."""
+        return cls(Index.empty(), reference or Reference(), "empty", (), _iso(time.time()))
+
+
+def load_lists(
+    lists_dir: Path, *, heuristics_only: bool = False, protected_override: Path | None = None
+) -> Lists:
+    """Load the manifest in `lists_dir` and everything it names (lists skipped when
+    `heuristics_only`); `protected_override` replaces protected.toml with a domain-per-line file."""
+    lists_dir = Path(lists_dir)
+    seen = _Seen()
+    manifest_path = lists_dir / MANIFEST
+    manifest_text = _decode(seen.read(manifest_path, "the lists manifest"), manifest_path)
+    try:
+        manifest = parse_manifest(manifest_text)
+    except ListError as exc:
+        raise ListError(f"{manifest_path}: {exc.message}") from None
+    seen.digest.update(b"heuristics-only" if heuristics_only else b"lists")
+    builder = IndexBuilder()
+    loaded: dict[str, tuple[Report, str, str]] = {}
+    for spec in manifest.lists:
+        if spec.enabled and not heuristics_only:
+            path = lists_dir / spec.file
+            data = seen.read(path, f"list {spec.name!r}", hint="create it or set enabled = false")
+            report = Report(keep=ERROR_SAMPLES)
+            raws = iter_list(data, spec.format, report)
+            del data  # the scanner holds the decoded lines; drop the bytes early
+            builder.add_raw(spec, raws)
+            loaded[spec.name] = (report, seen.last_sha, seen.last_mtime)
+    index = builder.build()
+    reference = _reference(manifest, lists_dir, protected_override, seen)
+    infos = tuple(_info(spec, lists_dir, index, loaded.get(spec.name)) for spec in manifest.lists)
+    return Lists(
+        index=index,
+        reference=reference,
+        version=f"{_iso(seen.newest)}-{seen.digest.hexdigest()[:4]}",
+        infos=infos,
+        loaded_at=_iso(time.time()),
+        manifest=manifest,
+    )
+
+
+class _Seen:
+    """Every file read: a running sha256 over (name, content) and the newest mtime."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.newest = 0.0
+        self.last_sha = ""
+        self.last_mtime = ""
+
+    def read(self, path: Path, what: str, *, hint: str = "") -> bytes:
+        try:
+            mtime = path.stat().st_mtime
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ListError(f"{what}: {path} not found{'; ' + hint if hint else ''}") from None
+        except OSError as exc:
+            raise ListError(f"{what}: cannot read {path}: {exc.strerror or exc}") from None
+        sha = hashlib.sha256(data).hexdigest()
+        self.digest.update(f"{path.name}\0{sha}\0".encode())
+        self.newest = max(self.newest, mtime)
+        self.last_sha, self.last_mtime = sha, _iso(mtime)
+        return data
+
+
+def _reference(
+    manifest: Manifest, lists_dir: Path, override: Path | None, seen: _Seen
+) -> Reference:
+    def text(name: str, *, optional: bool = False) -> str | None:
+        spec = manifest.reference.get(name)
+        if spec is None or (optional and not (lists_dir / spec.file).is_file()):
+            return None
+        path = lists_dir / spec.file
+        return _decode(seen.read(path, f"reference {name!r}"), path)
+
+    shorteners = text("shorteners")
+    tlds = text("suspicious_tlds")
+    keywords = text("lure_keywords", optional=True)
+    if override is not None:
+        domains = _decode(seen.read(Path(override), "protected targets override"), override)
+        names = [line.split("#")[0].strip() for line in domains.splitlines()]
+        names = [name for name in names if name]
+        targets = _build("lookalike", "build_targets_from_domains", names, override, keywords)
+    else:
+        protected = text("protected", optional=True)
+        if protected is not None:
+            targets = _build("lookalike", "build_targets", protected, "protected", keywords)
+        else:
+            targets = None
+    lures = None if keywords is None else _build("lures", "build_rules", keywords, "lure_keywords")
+    return Reference(
+        shorteners=_hosts(shorteners, "shorteners"),
+        suspicious_tlds=_tlds(tlds),
+        targets=targets,
+        lures=lures,
+    )
+
+
+def _build(
+    module: str, function: str, argument: object, what: object, keywords: str | None = None
+) -> Any:
+    """Call `service.<module>.<function>(argument)`; None while that module does not exist.
+
+    The lure keywords go along as `keywords_text` when the builder takes them (the lookalike
+    tables use them for combosquatting: brand + "xacminh", "login", ...).
+    """
+    try:
+        found = importlib.import_module(f"service.{module}")
+        builder: Callable[..., Any] = getattr(found, function)
+    except (ImportError, AttributeError):
+        log.warning("service.%s.%s is not available; %s not loaded", module, function, what)
+        return None
+    extra = {}
+    if keywords is not None and "keywords_text" in inspect.signature(builder).parameters:
+        extra["keywords_text"] = keywords
+    try:
+        return builder(argument, **extra)
+    except ListError:
+        raise
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ListError(f"reference {what}: {exc}") from None
+
+
+def _hosts(text: str | None, name: str) -> frozenset[str]:
+    if text is None:
+        return frozenset()
+    parsed = parse_list(text, "domains")
+    for error in parsed.errors:
+        log.warning("reference %s line %d skipped: %s", name, error.line, error.reason)
+    return frozenset(entry.value for entry in parsed.entries)
+
+
+def _tlds(text: str | None) -> frozenset[str]:
+    out: set[str] = set()
+    for number, line in enumerate((text or "").splitlines(), 1):
+        tld = line.split("#")[0].strip().lstrip(".").lower()
+        if not tld:
+            continue
+        try:
+            out.add(tld.encode("idna").decode("ascii"))
+        except UnicodeError:
+            log.warning("reference suspicious_tlds line %d skipped: %r is not a TLD", number, tld)
+    return frozenset(out)
+
+
+def _info(
+    spec: ListSpec, lists_dir: Path, index: Index, loaded: tuple[Report, str, str] | None
+) -> ListInfo:
+    report, sha, mtime = loaded if loaded is not None else (Report(keep=0), "", None)
+    return ListInfo(
+        name=spec.name,
+        category=spec.category,
+        action=spec.action,
+        format=spec.format,
+        entries=index.count(spec.name),
+        errors=report.error_count,
+        error_samples=tuple(report.errors),
+        unsupported=sum(report.unsupported.values()),
+        path=str(lists_dir / spec.file),
+        updated_at=mtime,
+        source=spec.source,
+        license=spec.license,
+        description=spec.description,
+        enabled=spec.enabled,
+        sha256=sha,
+        loaded=loaded is not None,
+        header=MappingProxyType(dict(report.header)),
+    )
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ListError(f"{path}: not valid UTF-8 at byte {exc.start}") from None
+
+
+def _iso(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))

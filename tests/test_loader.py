@@ -1,0 +1,268 @@
+"""The loader on the shipped blocklists/ and on temp dirs: errors, versions, reference data."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from service import urls
+from service.errors import ListError
+from service.lists import parse_list, parse_manifest
+from service.loader import Lists, load_lists
+from service.settings import REPO_BLOCKLISTS
+
+VERSION = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ-[0-9a-f]{4}")
+MANIFEST = """
+[[list]]
+name = "bad"
+file = "bad.txt"
+format = "domains"
+category = "phishing"
+action = "block"
+license = "CC0-1.0"
+
+[[list]]
+name = "good"
+file = "good.txt"
+format = "domains"
+category = "allow"
+action = "allow"
+license = "CC0-1.0"
+
+[[list]]
+name = "later"
+file = "feeds/later.txt"
+format = "urls"
+category = "phishing"
+action = "block"
+license = "CC0-1.0"
+source = "https://feeds.example/later.txt"
+enabled = false
+
+[reference.shorteners]
+file = "short.txt"
+license = "CC0-1.0"
+
+[reference.suspicious_tlds]
+file = "tlds.txt"
+license = "CC0-1.0"
+
+[reference.protected]
+file = "protected.toml"
+license = "CC0-1.0"
+
+[reference.lure_keywords]
+file = "lure.txt"
+license = "CC0-1.0"
+"""
+
+
+@pytest.fixture
+def lists_dir(tmp_path: Path) -> Path:
+    (tmp_path / "lists.toml").write_text(MANIFEST)
+    (tmp_path / "bad.txt").write_text("evil.com\nnot a host\nphish.example.org\n")
+    (tmp_path / "good.txt").write_text("school.example.edu\n")
+    (tmp_path / "short.txt").write_text("# shorteners\nbit.ly\nT.CO\n")
+    (tmp_path / "tlds.txt").write_text("# tlds\n.top\nXYZ\n\nvip # comment\n")
+    return tmp_path
+
+
+# --- the shipped data ----------------------------------------------------------------------
+
+
+def test_shipped_lists_load_cleanly() -> None:
+    lists = load_lists(REPO_BLOCKLISTS)
+    assert VERSION.fullmatch(lists.version)
+    infos = {info.name: info for info in lists.infos}
+    assert {"local-phishing", "local-lure", "local-allow", "major-sites"} <= set(infos)
+    for info in lists.infos:
+        assert info.errors == 0, (info.name, info.error_samples)
+        assert info.loaded == info.enabled
+        assert info.license and info.description
+        assert info.enabled or info.source, f"{info.name}: a disabled feed needs a source"
+    assert infos["major-sites"].entries >= 30
+    assert len(lists.reference.shorteners) == 1479
+    assert {"top", "xyz", "icu"} <= lists.reference.suspicious_tlds
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://www.vietcombank.com.vn/", "https://zalo.me/", "https://store.steampowered.com/",
+     "https://vneid.gov.vn/", "https://m.youtube.com/watch?v=x"],
+)  # fmt: skip
+def test_shipped_allowlist_covers_the_real_sites(url: str) -> None:
+    match = load_lists(REPO_BLOCKLISTS).index.match(urls.parse(url))
+    assert match.allowed and [h.list for h in match.allow] == ["major-sites"]
+
+
+def test_shipped_manifest_names_the_reference_files_with_attribution() -> None:
+    manifest = parse_manifest((REPO_BLOCKLISTS / "lists.toml").read_text())
+    assert set(manifest.reference) == {
+        "shorteners",
+        "suspicious_tlds",
+        "protected",
+        "lure_keywords",
+    }
+    assert manifest.reference["protected"].file == "reference/protected.toml"
+    assert manifest.reference["lure_keywords"].file == "reference/lure-keywords.txt"
+    shorteners = manifest.reference["shorteners"]
+    assert shorteners.license == "CC-BY-SA-4.0" and "69dd70bd" in shorteners.attribution
+    head = (REPO_BLOCKLISTS / shorteners.file).read_text().split("\n", 8)[:8]
+    assert any("CC BY-SA 4.0" in line for line in head)
+    assert any("PeterDaveHello/url-shorteners" in line for line in head)
+
+
+def test_shipped_local_lists_are_documented_and_empty() -> None:
+    for name in ("local/phishing.txt", "local/allow.txt", "local/lure.txt"):
+        text = (REPO_BLOCKLISTS / name).read_text()
+        assert text.startswith("#") and "add" in text.lower()
+        assert parse_list(text, "urls").entries == ()
+
+
+# --- temp dirs -----------------------------------------------------------------------------
+
+
+def test_bad_lines_are_counted_not_fatal(lists_dir: Path) -> None:
+    lists = load_lists(lists_dir)
+    bad = next(info for info in lists.infos if info.name == "bad")
+    assert (bad.entries, bad.errors) == (2, 1)
+    assert bad.error_samples[0].line == 2 and bad.error_samples[0].text == "not a host"
+    assert bad.sha256 == hashlib.sha256((lists_dir / "bad.txt").read_bytes()).hexdigest()
+    assert bad.updated_at is not None and bad.updated_at.endswith("Z")
+    assert lists.index.match(urls.parse("http://x.evil.com/")).blocked
+
+
+def test_disabled_feed_needs_no_file(lists_dir: Path) -> None:
+    later = next(info for info in load_lists(lists_dir).infos if info.name == "later")
+    assert (later.loaded, later.entries, later.sha256, later.updated_at) == (False, 0, "", None)
+    assert later.source == "https://feeds.example/later.txt"
+
+
+def test_reference_data(lists_dir: Path) -> None:
+    reference = load_lists(lists_dir).reference
+    assert reference.shorteners == {"bit.ly", "t.co"}
+    assert reference.suspicious_tlds == {"top", "xyz", "vip"}
+
+
+def test_missing_optional_reference_files_leave_detectors_off(lists_dir: Path) -> None:
+    reference = load_lists(lists_dir).reference  # protected.toml and lure.txt do not exist
+    assert reference.targets is None and reference.lures is None
+
+
+@pytest.mark.parametrize(
+    ("breakage", "message"),
+    [
+        (lambda d: (d / "bad.txt").unlink(), "list 'bad': "),
+        (lambda d: (d / "good.txt").unlink() or (d / "good.txt").mkdir(), "cannot read"),
+        (lambda d: (d / "lists.toml").write_text("[[list]\n"), "not valid TOML"),
+        (lambda d: (d / "lists.toml").unlink(), "the lists manifest"),
+        (lambda d: (d / "lists.toml").write_bytes(b"\xff\xfe"), "not valid UTF-8"),
+        (lambda d: (d / "short.txt").unlink(), "reference 'shorteners'"),
+    ],
+)
+def test_broken_dirs_raise_list_errors_naming_the_file(
+    lists_dir: Path, breakage: object, message: str
+) -> None:
+    breakage(lists_dir)  # type: ignore[operator]
+    with pytest.raises(ListError) as info:
+        load_lists(lists_dir)
+    assert message in info.value.message
+    if "list 'bad'" in message:
+        assert "bad.txt" in info.value.message and "enabled = false" in info.value.message
+
+
+def test_version_is_stable_and_follows_content(lists_dir: Path) -> None:
+    first, second = load_lists(lists_dir), load_lists(lists_dir)
+    assert first.version == second.version
+    copy = lists_dir.parent / "replica"
+    shutil.copytree(lists_dir, copy)  # copytree keeps mtimes, as an image build does
+    assert load_lists(copy).version == first.version
+    bad = lists_dir / "bad.txt"
+    stat = bad.stat()
+    bad.write_text("evil.com\nother.example\n")
+    os.utime(bad, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime: the hash must differ
+    changed = load_lists(lists_dir).version
+    assert changed != first.version and changed[:20] == first.version[:20]
+    os.utime(bad, (stat.st_atime + 3600, stat.st_mtime + 3600))
+    assert load_lists(lists_dir).version[:20] != first.version[:20]
+
+
+def test_heuristics_only_loads_reference_but_no_lists(lists_dir: Path) -> None:
+    lists = load_lists(lists_dir, heuristics_only=True)
+    assert len(lists.index) == 0 and not any(info.loaded for info in lists.infos)
+    assert lists.reference.shorteners == {"bit.ly", "t.co"}
+    assert lists.version != load_lists(lists_dir).version
+
+
+def fake_module(monkeypatch: pytest.MonkeyPatch, name: str, **functions: object) -> None:
+    module = types.ModuleType(f"service.{name}")
+    for key, value in functions.items():
+        setattr(module, key, value)
+    monkeypatch.setitem(sys.modules, f"service.{name}", module)
+
+
+def test_reference_builders_get_the_files(lists_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, object, object]] = []
+
+    def build_targets(text: str, keywords_text: str | None = None) -> str:
+        calls.append(("targets", text, keywords_text))
+        return "TARGETS"
+
+    def build_rules(text: str) -> str:
+        calls.append(("rules", text, None))
+        return "RULES"
+
+    fake_module(monkeypatch, "lookalike", build_targets=build_targets)
+    fake_module(monkeypatch, "lures", build_rules=build_rules)
+    (lists_dir / "protected.toml").write_text('[[target]]\nname = "x"\n')
+    (lists_dir / "lure.txt").write_text("nhiem vu\n")
+    reference = load_lists(lists_dir).reference
+    assert (reference.targets, reference.lures) == ("TARGETS", "RULES")
+    assert calls == [
+        ("targets", '[[target]]\nname = "x"\n', "nhiem vu\n"),
+        ("rules", "nhiem vu\n", None),
+    ]
+
+
+def test_protected_override_is_one_domain_per_line(
+    lists_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[list[str]] = []
+
+    def from_domains(lines: list[str]) -> str:
+        seen.append(list(lines))
+        return "FROM-DOMAINS"
+
+    fake_module(monkeypatch, "lookalike", build_targets_from_domains=from_domains)
+    override = tmp_path / "mine.txt"
+    override.write_text("# ours\nschool.example.edu\n\nbank.example.vn # main\n")
+    lists = load_lists(lists_dir, protected_override=override)
+    assert lists.reference.targets == "FROM-DOMAINS"
+    assert seen == [["school.example.edu", "bank.example.vn"]]
+    assert lists.version != load_lists(lists_dir).version
+    with pytest.raises(ListError, match="protected targets override"):
+        load_lists(lists_dir, protected_override=tmp_path / "missing.txt")
+
+
+def test_a_failing_reference_builder_is_a_list_error(
+    lists_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def build_targets(text: str) -> None:
+        raise ValueError("target 'x' has no domains")
+
+    fake_module(monkeypatch, "lookalike", build_targets=build_targets)
+    (lists_dir / "protected.toml").write_text("[[target]]\n")
+    with pytest.raises(ListError, match="reference protected: target 'x' has no domains"):
+        load_lists(lists_dir)
+
+
+def test_empty_snapshot() -> None:
+    empty = Lists.empty()
+    assert len(empty.index) == 0 and empty.infos == () and empty.version == "empty"
