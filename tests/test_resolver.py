@@ -142,11 +142,9 @@ async def test_endless_chain_of_slow_hops_hits_the_total_budget(
     assert len(chain.hops) < 11  # stopped by time, not by the hop limit
 
 
-@pytest.mark.parametrize(("kind", "followed"), [("endless", True), ("bomb", True)])
+@pytest.mark.parametrize("kind", ["endless", "bomb"])
 @pytest.mark.parametrize("where", ["early", "late"])
-async def test_bodies_are_read_only_up_to_the_cap(
-    rig: Rig, kind: str, followed: bool, where: str
-) -> None:
+async def test_bodies_are_read_only_up_to_the_cap(rig: Rig, kind: str, where: str) -> None:
     # The redirect sits before or after the 64 KiB cap; an endless body would run out the time
     # budget and an inflated gzip bomb would find the late redirect if either cap were missing.
     chain = await rig.resolve(f"/{kind}/{where}")
