@@ -1,0 +1,99 @@
+// Settings: validation, and the merge in which a school's managed policy wins and locks its controls.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { DEFAULTS, effectiveSettings, changesToSave, normalizeServiceUrl, resolveLanguage, sanitize } from "../lib/settings.js";
+
+const schema = JSON.parse(readFileSync(new URL("../managed_schema.json", import.meta.url), "utf8"));
+
+test("managed_schema.json names exactly the settings keys, with matching types", () => {
+  assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(DEFAULTS).sort());
+  for (const [key, prop] of Object.entries(schema.properties)) {
+    assert.equal(prop.type, typeof DEFAULTS[key], key);
+    if (prop.enum) assert.ok(prop.enum.includes(DEFAULTS[key]), `${key} default is in its enum`);
+  }
+});
+
+const SERVICE_URLS = [
+  ["http://127.0.0.1:8080", "http://127.0.0.1:8080"],
+  ["http://127.0.0.1:8080/", "http://127.0.0.1:8080"],
+  ["  https://linkguard.school.edu.vn/api/  ", "https://linkguard.school.edu.vn/api"],
+  ["https://user:pw@linkguard.example/", null],
+  ["https://linkguard.example/?x=1", null],
+  ["javascript:alert(1)", null],
+  ["ftp://linkguard.example", null],
+  ["", null],
+  [42, null],
+];
+for (const [raw, expected] of SERVICE_URLS) {
+  test(`normalizeServiceUrl(${JSON.stringify(raw)})`, () => assert.equal(normalizeServiceUrl(raw), expected));
+}
+
+const MERGES = [
+  {
+    name: "nothing stored: defaults, nothing locked",
+    local: undefined,
+    managed: undefined,
+    values: DEFAULTS,
+    locked: [],
+  },
+  {
+    name: "user choices apply",
+    local: { language: "en", failMode: "closed" },
+    managed: {},
+    values: { ...DEFAULTS, language: "en", failMode: "closed" },
+    locked: [],
+  },
+  {
+    name: "policy wins over the user and locks",
+    local: { serviceUrl: "http://10.0.0.5:8080", allowProceed: true },
+    managed: { serviceUrl: "https://lg.school.example/", allowProceed: false },
+    values: { ...DEFAULTS, serviceUrl: "https://lg.school.example", allowProceed: false },
+    locked: ["allowProceed", "serviceUrl"],
+  },
+  {
+    name: "an invalid policy value is ignored, not locked",
+    local: { failMode: "closed" },
+    managed: { failMode: "sometimes", markers: false },
+    values: { ...DEFAULTS, failMode: "closed", markers: false },
+    locked: ["markers"],
+    invalidPolicy: ["failMode"],
+  },
+  {
+    name: "unknown and badly typed user values are dropped",
+    local: { language: "fr", markers: "yes", evil: "<script>" },
+    managed: null,
+    values: DEFAULTS,
+    locked: [],
+  },
+];
+for (const c of MERGES) {
+  test(`effectiveSettings: ${c.name}`, () => {
+    const got = effectiveSettings(c.local, c.managed);
+    assert.deepEqual(got.values, c.values);
+    assert.deepEqual(got.locked, c.locked);
+    assert.deepEqual(got.invalidPolicy, c.invalidPolicy ?? []);
+  });
+}
+
+test("changesToSave refuses locked and invalid fields", () => {
+  const got = changesToSave({ serviceUrl: "http://x.test:9000/", language: "vi", failMode: "maybe" }, ["language"]);
+  assert.deepEqual(got.save, { serviceUrl: "http://x.test:9000" });
+  assert.deepEqual(got.rejected, ["failMode", "language"]);
+});
+
+test("sanitize reports invalid keys", () => {
+  assert.deepEqual(sanitize({ markers: 1, precheck: false }), { values: { precheck: false }, invalid: ["markers"] });
+});
+
+const LANGS = [
+  ["vi", "en-US", "vi"],
+  ["en", "vi", "en"],
+  ["auto", "en-GB", "en"],
+  ["auto", "vi-VN", "vi"],
+  ["auto", "fr", "vi"],
+  ["auto", undefined, "vi"],
+];
+for (const [setting, ui, expected] of LANGS) {
+  test(`resolveLanguage(${setting}, ${ui}) = ${expected}`, () => assert.equal(resolveLanguage(setting, ui), expected));
+}

@@ -1,0 +1,26 @@
+// The trusted-adult message: defanged link, the strongest reason, the page's words.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { defang, mainReason, trustedAdultMessage } from "../lib/share.js";
+
+for (const [raw, expected] of [
+  ["http://evil.test/login?x=1", "hxxp://evil[.]test/login?x=1"],
+  ["https://a.b.example:8443/", "hxxps://a[.]b[.]example:8443/"],
+  ["not a url.example", "not a url[.]example"],
+]) {
+  test(`defang(${raw})`, () => assert.equal(defang(raw), expected));
+}
+
+test("mainReason picks the highest score", () => {
+  const result = { reasons: [{ score: 10, message: "short link" }, { score: 60, message: "fake Facebook" }, { score: 90 }] };
+  assert.equal(mainReason(result), "fake Facebook");
+  assert.equal(mainReason({}), "");
+});
+
+test("trustedAdultMessage uses the translator and never the live link", () => {
+  const t = (key, subs) => `${key}${subs ? `(${subs.join(",")})` : ""}`;
+  const msg = trustedAdultMessage({ url: "http://evil.test/", result: { reasons: [{ score: 5, message: "m" }] }, t });
+  assert.equal(msg.title, "shareTitle");
+  assert.equal(msg.text, ["shareIntro", "hxxp://evil[.]test/", "shareReason(m)", "shareAsk"].join("\n"));
+  assert.ok(!msg.text.includes("http://evil.test"));
+});

@@ -1,0 +1,128 @@
+// URL display: segments (never HTML), the registrable domain, punycode and confusable parts highlighted.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { domainToUnicode } from "node:url";
+import { describeUrl, segmentsText, registrableLabelCount } from "../lib/urldisplay.js";
+import { decodeLabel, toUnicodeHost } from "../lib/punycode.js";
+
+// Punycode decoding checked against Node's own IDNA implementation (WHATWG URL, UTS #46).
+const IDN_HOSTS = [
+  "xn--80ak6aa92e.com", // аррӏе.com, the Cyrillic "apple" of the 2017 Zheng demo
+  "xn--fsqu00a.xn--0zwm56d", // 例子.测试 (IANA IDN test TLD)
+  "xn--bcher-kva.example",
+  "xn--vit-nam-kwa.vn", // Việt-nam style diacritics
+  "xn--tt-lka.vn",
+  "example.com",
+];
+for (const host of IDN_HOSTS) {
+  test(`toUnicodeHost(${host}) matches node:url`, () => assert.equal(toUnicodeHost(host), domainToUnicode(host)));
+}
+
+for (const bad of ["a-\u00e9", "99999999999", "-"]) {
+  test(`decodeLabel rejects or survives ${JSON.stringify(bad)}`, () => {
+    const out = decodeLabel(bad);
+    assert.ok(out === null || typeof out === "string");
+  });
+}
+
+test("a broken xn-- label is shown as it is, not as garbage", () => {
+  assert.equal(toUnicodeHost("xn--zzzzzzzzzzzzzzzzzzzz9999.com"), toUnicodeHost("xn--zzzzzzzzzzzzzzzzzzzz9999.com"));
+  assert.equal(toUnicodeHost("xn--.com"), "xn--.com");
+});
+
+const REGISTRABLE = [
+  [["example", "com"], 2],
+  [["www", "example", "com"], 2],
+  [["www", "hcmus", "edu", "vn"], 3],
+  [["login", "facebook", "com", "evil", "test"], 2],
+  [["localhost"], 1],
+];
+for (const [labels, n] of REGISTRABLE) {
+  test(`registrableLabelCount(${labels.join(".")}) = ${n}`, () => assert.equal(registrableLabelCount(labels), n));
+}
+
+function pick(desc, predicate) {
+  return desc.segments.filter(predicate).map((s) => s.text).join("");
+}
+
+const CASES = [
+  {
+    name: "plain https link",
+    url: "https://www.example.com/path?q=1",
+    domain: "example.com",
+    flags: [],
+    highlighted: "",
+  },
+  {
+    name: "brand as subdomain of another site",
+    url: "http://facebook.com.login.evil.test/",
+    domain: "evil.test",
+    flags: [],
+    highlighted: "",
+  },
+  {
+    name: "Cyrillic apple in punycode",
+    url: "https://xn--80ak6aa92e.com/",
+    domain: "аррӏе.com",
+    flags: ["confusable", "punycode"],
+    highlighted: "аррӏе",
+  },
+  {
+    name: "digit swap faceb00k",
+    url: "http://faceb00k-login.test/",
+    domain: "faceb00k-login.test",
+    flags: ["digits"],
+    highlighted: "00",
+  },
+  {
+    name: "userinfo pretending to be the site",
+    url: "http://facebook.com@evil.test/",
+    domain: "evil.test",
+    flags: ["userinfo"],
+    highlighted: "facebook.com@",
+  },
+  {
+    name: "IP literal",
+    url: "http://192.168.1.1:8080/admin",
+    domain: "192.168.1.1",
+    flags: ["ip"],
+    highlighted: "192.168.1.1",
+  },
+  {
+    name: "Vietnamese IDN under edu.vn",
+    url: "https://xn--trng-hoc-iic4085e.edu.vn/",
+    domain: "trường-hoc.edu.vn",
+    flags: ["confusable", "punycode"],
+    highlighted: "ườ",
+  },
+];
+for (const c of CASES) {
+  test(`describeUrl: ${c.name}`, () => {
+    const d = describeUrl(c.url);
+    assert.equal(d.ok, true);
+    const first = d.segments.findIndex((s) => s.kind === "domain");
+    const last = d.segments.findLastIndex((s) => s.kind === "domain");
+    assert.equal(segmentsText(d.segments.slice(first, last + 1)), c.domain);
+    assert.deepEqual(d.flags, c.flags);
+    assert.equal(pick(d, (s) => s.highlight), c.highlighted);
+    for (const s of d.segments) assert.equal(typeof s.text, "string");
+  });
+}
+
+test("describeUrl keeps hostile text as plain segments", () => {
+  const raw = 'http://evil.test/"><script>alert(1)</script>?q=\'x\'';
+  const d = describeUrl(raw);
+  assert.equal(d.ok, true);
+  assert.equal(segmentsText(d.segments), new URL(raw).href);
+});
+
+test("describeUrl of a non-URL returns the text, not a crash", () => {
+  assert.deepEqual(describeUrl("<img src=x onerror=alert(1)>"), { ok: false, text: "<img src=x onerror=alert(1)>", flags: [] });
+  assert.equal(describeUrl(undefined).ok, false);
+});
+
+test("punycode segments carry the ASCII form for the 'shown as' line", () => {
+  const d = describeUrl("https://xn--80ak6aa92e.com/");
+  assert.ok(d.segments.some((s) => s.punycode === "xn--80ak6aa92e"));
+  assert.equal(d.hostAscii, "xn--80ak6aa92e.com");
+});
