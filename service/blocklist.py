@@ -159,22 +159,31 @@ class Index:
 
     def match(self, url: urls.URL) -> Match:
         host = url.host
-        found: list[tuple[int, str, bool]] = []  # (combo, key, exact)
-        suffixes = _suffixes(host)
-        if self._url_hosts and not self._url_hosts.isdisjoint(suffixes):
-            full = url_key(url)
-            for expression in urls.expressions(url):
-                combo = self._urls.get(expression)
-                if combo is not None:
-                    found.append((combo, expression, expression == full))
-        get = self._hosts.get
-        for suffix in suffixes:
+        get, url_hosts = self._hosts.get, self._url_hosts
+        found: list[tuple[int, str, bool]] = []  # (combo, key, exact), most specific first
+        under_url_entries = False
+        # Every suffix of a name (`a.b.evil.com`, `b.evil.com`, `evil.com`, `com`), but only the
+        # literal itself for an IP: IPv4 hosts end in a digit, no TLD does; IPv6 is bracketed.
+        ip = host[-1].isdigit() or host[0] == "["
+        start = 0
+        while True:
+            suffix = host[start:] if start else host
             combo = get(suffix)
             if combo is not None:
                 found.append((combo, suffix, False))
-        if not found:
-            return NO_MATCH
-        return self._hits(found)
+            under_url_entries = under_url_entries or suffix in url_hosts
+            start = 0 if ip else host.find(".", start) + 1
+            if not start:
+                break
+        if under_url_entries:
+            full = url_key(url)
+            url_hits = [
+                (combo, expression, expression == full)
+                for expression in urls.expressions(url)
+                if (combo := self._urls.get(expression)) is not None
+            ]
+            found = url_hits + found
+        return self._hits(found) if found else NO_MATCH
 
     def entries(self, name: str) -> Iterator[Entry]:
         """Every key one list contributed (for `linkguard lists export/diff`; a full scan)."""
@@ -195,15 +204,3 @@ class Index:
                 (allow if allows else block).append(hit)
         return Match(block=tuple(block), allow=tuple(allow))
 
-
-def _suffixes(host: str) -> list[str]:
-    """`a.b.evil.com` -> itself, `b.evil.com`, `evil.com`, `com`; IP literals only themselves."""
-    if host.startswith("[") or host.rpartition(".")[2].isdigit():
-        return [host]
-    out = [host]
-    at = host.find(".")
-    while at != -1:
-        host = host[at + 1 :]
-        out.append(host)
-        at = host.find(".")
-    return out

@@ -30,6 +30,11 @@ _NOT_IN_HOST = re.compile(r"[/?#@\\*\s]")
 MAX_HOST_LENGTH = 253  # RFC 1035 section 2.3.4, without the trailing dot
 
 
+def is_plain_host(token: str) -> bool:
+    """True when `token` is already a canonical host name (the fast path's test)."""
+    return len(token) <= MAX_HOST_LENGTH and "--" not in token and bool(_FAST_HOST.fullmatch(token))
+
+
 class BadEntry(ValueError):
     """A list line that cannot become a lookup key; `reason` says why, in plain words."""
 
@@ -40,7 +45,7 @@ class BadEntry(ValueError):
 
 def canonical_host(token: str) -> str:
     """The canonical host for `token` (`EVIL.com.` -> `evil.com`), or BadEntry."""
-    if len(token) <= MAX_HOST_LENGTH and "--" not in token and _FAST_HOST.fullmatch(token):
+    if is_plain_host(token):
         return token
     if not token:
         raise BadEntry("empty host name")

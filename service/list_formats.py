@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from service.list_canon import BadEntry, canonical_host, canonical_url
+from service.list_canon import BadEntry, canonical_host, canonical_url, is_plain_host
 
 URL = 1  # flag: the key is a URL expression, not a host
 EXCEPTION = 2  # flag: an adblock `@@` exception, i.e. an allow entry
@@ -113,6 +113,10 @@ def scan_domains(lines: Iterable[str], report: Report) -> Iterator[Raw]:
     """One host per line; `#` starts a comment; a leading `*.` is dropped (subdomains match)."""
     in_header = True
     for number, line in enumerate(lines, 1):
+        if is_plain_host(line):  # most lines of a large list: skip the general handling
+            in_header = False
+            yield line, 0, number
+            continue
         line = line.strip()
         if not line:
             continue

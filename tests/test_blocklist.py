@@ -23,7 +23,7 @@ def index_of(*lists: tuple[str, str, str, str]) -> Index:
 
 
 INDEX = index_of(
-    ("phish", "phishing", "domains", "evil.com\nbad.example.org\n1.2.3.4\n"),
+    ("phish", "phishing", "domains", "evil.com\nbad.example.org\n1.2.3.4\n[2001:DB8::1]\n"),
     ("urls", "scam", "urls", "http://host.test/login/\nhttp://host.test/a/page.html?x=1\n"),
     ("lure", "lure", "urls", "https://zalo.me/g/abc123\nhttp://trusted.test/exact.html\n"),
     ("allow", "allow", "domains", "trusted.test\nzalo.me\ngood.evil.com\n"),
@@ -38,6 +38,8 @@ CASES = [
     ("http://evil.com.example/", [], [], False, False),
     ("http://1.2.3.4/x", [("phish", "1.2.3.4", False)], [], True, False),
     ("http://5.1.2.3.4.example/", [], [], False, False),
+    ("http://[2001:db8:0::1]/", [("phish", "[2001:db8::1]", False)], [], True, False),
+    ("http://0x01020304/", [("phish", "1.2.3.4", False)], [], True, False),
     # path prefix entries cover what is under them; exact entries only themselves (+ query-less)
     ("http://host.test/login/", [("urls", "host.test/login/", True)], [], True, False),
     (
@@ -136,7 +138,7 @@ def test_one_key_in_several_lists_gives_one_hit_per_list() -> None:
 
 
 def test_counts_and_entries_per_list() -> None:
-    assert INDEX.counts["phish"] == 3 and INDEX.count("urls") == 2 and INDEX.count("nope") == 0
+    assert INDEX.counts["phish"] == 4 and INDEX.count("urls") == 2 and INDEX.count("nope") == 0
     assert INDEX.count("abp") == 2
     assert sorted((e.value, e.exception) for e in INDEX.entries("abp")) == [
         ("malware.test", False),
