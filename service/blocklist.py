@@ -203,4 +203,3 @@ class Index:
                 hit = Hit(spec.name, spec.category, "allow" if allows else "block", key, exact)
                 (allow if allows else block).append(hit)
         return Match(block=tuple(block), allow=tuple(allow))
-

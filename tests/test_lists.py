@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,7 +12,7 @@ from hypothesis import strategies as st
 from service import urls
 from service.errors import ListError
 from service.list_canon import canonical_host, canonical_url, url_key
-from service.lists import Entry, parse_list, parse_manifest, write_list
+from service.lists import FORMATS, Entry, parse_list, parse_manifest, write_list
 
 H, U = "host", "url"
 
@@ -351,3 +354,16 @@ def test_manifest_errors_name_the_list_and_the_fix(text: str, message: str) -> N
     with pytest.raises(ListError) as info:
         parse_manifest(text)
     assert message in info.value.message
+
+
+# --- the examples in docs/lists.md ---------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "lists.md"
+
+
+def test_every_format_example_in_the_docs_parses_cleanly() -> None:
+    examples = re.findall(r"\*\*`([a-z-]+)`\*\*.*?```\n(.*?)```", DOCS.read_text(), re.S)
+    assert sorted(fmt for fmt, _ in examples) == sorted(FORMATS)
+    for fmt, text in examples:
+        parsed = parse_list(text, fmt)
+        assert parsed.entries and parsed.errors == () and not parsed.unsupported, fmt
