@@ -1,4 +1,4 @@
-"""Line scanners for every list format: text in, (key, flags, line) tuples out, bad lines reported.
+"""Line scanners for the text formats: text in, (key, flags, line) tuples out, bad lines reported.
 
 A scanner never raises on content: a line it cannot use is reported (an error when it is
 malformed, "unsupported" when it is valid syntax we cannot express, such as cosmetic adblock
@@ -8,9 +8,8 @@ feeds a million of them straight into the index.
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from service.list_canon import BadEntry, canonical_host, canonical_url, is_plain_host
@@ -244,64 +243,6 @@ def scan_urls(lines: Iterable[str], report: Report) -> Iterator[Raw]:
             report.error(number, line, exc.reason)
 
 
-def scan_csv(lines: list[str], report: Report) -> Iterator[Raw]:
-    """CSV with a `url` column, found by name in the header row or, as URLhaus writes it, in a
-    `# id,dateadded,url,...` comment; other `#` lines are comments. Fields may be quoted."""
-    columns: list[str] | None = None
-    for line in lines:
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
-        report.header_line(line.rstrip("\r"))
-        fields = next(csv.reader([line.lstrip("#").strip()]), [])
-        if "url" in [f.strip().lower() for f in fields]:
-            columns = [f.strip().lower() for f in fields]
-    for number, fields in _csv_rows(lines, report):
-        if columns is None:
-            columns = [f.strip().lower() for f in fields]
-            if "url" not in columns:
-                report.error(number, ",".join(fields), "no 'url' column in the CSV header")
-                return
-            continue
-        if len(fields) != len(columns):
-            reason = f"{len(fields)} fields, the header has {len(columns)}"
-            report.error(number, ",".join(fields), reason)
-            continue
-        row = dict(zip(columns, fields, strict=True))
-        if row.get("verified", "").strip().lower() == "no":
-            report.skip("unverified")  # PhishTank: only community-verified phish block
-            continue
-        try:
-            yield canonical_url(row["url"].strip()), URL, number
-        except BadEntry as exc:
-            report.error(number, row["url"], exc.reason)
-
-
-def _csv_rows(lines: list[str], report: Report) -> Iterator[tuple[int, list[str]]]:
-    def clean() -> Iterator[str]:
-        for number, line in enumerate(lines, 1):
-            if len(line) > MAX_LINE:
-                report.error(number, line, f"line longer than {MAX_LINE} characters")
-                yield ""
-            else:
-                yield "" if line.startswith("#") else line.rstrip("\r")
-
-    reader = csv.reader(clean(), strict=True)
-    done = 0
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:  # the reader resets itself and goes on with the next line
-            report.error(done + 1, lines[min(done, len(lines) - 1)], f"bad CSV: {exc}")
-        else:
-            if fields and any(f.strip() for f in fields):
-                yield done + 1, fields
-        done = reader.line_num
-
-
 def _hint(line: str) -> str | None:
     if "://" in line:
         return "looks like a URL; URLs go in a list with format 'urls'"
@@ -313,13 +254,3 @@ def _hint(line: str) -> str | None:
     if len(line.split()) > 1:
         return "expected one host per line"
     return None
-
-
-SCANNERS: dict[str, Callable[[list[str], Report], Iterator[Raw]]] = {
-    "domains": scan_domains,
-    "hosts": scan_hosts,
-    "adblock": scan_adblock,
-    "urls": scan_urls,
-    "phishtank-csv": scan_csv,
-    "urlhaus-csv": scan_csv,
-}

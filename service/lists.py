@@ -1,20 +1,32 @@
 """Lists: read every supported list format into entries, and write domains / hosts / adblock / urls.
 
 Pure: text or bytes in, frozen values out. The manifest lives in `list_manifest`, the
-canonical keys in `list_canon` and the per-format line scanners in `list_formats`; this module
+canonical keys in `list_canon`, the line scanners in `list_formats` and `list_csv`; this module
 is the one other modules import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
 from service.errors import ListError
 from service.list_canon import BadEntry, canonical_host, canonical_url
-from service.list_formats import EXCEPTION, SCANNERS, URL, LineError, Raw, Report, split_lines
+from service.list_csv import scan_csv
+from service.list_formats import (
+    EXCEPTION,
+    URL,
+    LineError,
+    Raw,
+    Report,
+    scan_adblock,
+    scan_domains,
+    scan_hosts,
+    scan_urls,
+    split_lines,
+)
 from service.list_manifest import (
     ACTIONS,
     CATEGORIES,
@@ -33,6 +45,14 @@ __all__ = [
 
 Kind = Literal["host", "url"]
 WRITABLE = ("domains", "hosts", "adblock", "urls")
+SCANNERS: dict[str, Callable[[list[str], Report], Iterator[Raw]]] = {
+    "domains": scan_domains,
+    "hosts": scan_hosts,
+    "adblock": scan_adblock,
+    "urls": scan_urls,
+    "phishtank-csv": scan_csv,
+    "urlhaus-csv": scan_csv,
+}
 
 
 @dataclass(frozen=True, slots=True)
