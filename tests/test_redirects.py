@@ -46,6 +46,12 @@ NEXT_HOP_CASES = [
                                                                         "meta")),
     (200, {"Content-Type": "application/json"}, b'<meta http-equiv="refresh" content="0;url=/m">',
      None),
+    (200, HTML, b"<meta http-equiv=refresh content=0;url=/unquoted>",
+     NextHop("http://a.test/unquoted", "meta")),
+    (200, HTML, b'<!-- <meta http-equiv="refresh" content="0;url=/old"> -->', None),
+    (200, HTML, b'<meta name="refresh" content="0;url=/x"><meta http-equiv="refresh">', None),
+    (200, HTML, b"<p>" * 20_000 + b"<meta http-equiv='refresh' content='0;url=/deep'>",
+     NextHop("http://a.test/deep", "meta")),
     (200, HTML, b"<script>location.href = '/s1'</script>", NextHop("http://a.test/s1", "script")),
     (200, HTML, b'<script>window.location="https://b.test/s2";</script>',
      NextHop("https://b.test/s2", "script")),
@@ -58,6 +64,8 @@ NEXT_HOP_CASES = [
     (200, HTML, b"<script>top.location = '/s6'</script>", NextHop("http://a.test/s6", "script")),
     (200, HTML, b"<script>if (location == '/x') {}</script>", None),  # a comparison
     (200, HTML, b"<script>var u = location.href;</script>", None),  # a read, not a jump
+    (200, HTML, b"<script>if (location.href == '/x') {}</script>", None),
+    (200, HTML, b"<script>mylocation.href = '/x'; $location = '/y'</script>", None),
     (200, HTML, b"<script>location.href = target;</script>", None),  # not a literal
     (200, HTML, b"<p>Hello, nothing to see</p>", None),
     (200, HTML, b"\xff\xfe<meta http-equiv=refresh content='0;url=/bin'>",
