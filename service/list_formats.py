@@ -32,7 +32,8 @@ _LOCAL_NAMES = frozenset(
 # syntax); any other option narrows it to sub-resources or a context we cannot see.
 _KEEP_OPTIONS = frozenset({"important", "document", "doc", "all", "popup", "match-case"})
 _COSMETIC = re.compile(r"#[@?$%]{0,2}#|\$\$|\$@\$")
-_HEADER = re.compile(r"[#!]+\s*([A-Za-z][A-Za-z0-9 _-]{0,39}?)\s*:\s+(\S.*?)[\s#]*")
+_HEADER = re.compile(r"[#!]+\s*([A-Za-z][A-Za-z0-9 _-]{0,39}?)\s*:\s+(\S.*)")
+MAX_HEADER_LINE = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +67,10 @@ class Report:
         self.unsupported[kind] = self.unsupported.get(kind, 0) + 1
 
     def header_line(self, line: str) -> None:
-        match = _HEADER.fullmatch(line)
-        if match is not None:
+        match = _HEADER.fullmatch(line) if len(line) <= MAX_HEADER_LINE else None
+        if match is not None:  # `# Last updated: 2026-11-28   #` (URLhaus boxes its comments)
             key = " ".join(match[1].lower().split())
-            self.header.setdefault(key, match[2])
+            self.header.setdefault(key, match[2].rstrip(" \t#"))
 
 
 def printable(text: str, limit: int = 200) -> str:

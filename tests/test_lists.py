@@ -367,3 +367,20 @@ def test_every_format_example_in_the_docs_parses_cleanly() -> None:
     for fmt, text in examples:
         parsed = parse_list(text, fmt)
         assert parsed.entries and parsed.errors == () and not parsed.unsupported, fmt
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("# a: x" + " #" * 20_000 + "\nok.com\n", "domains"),  # was quadratic in the header regex
+        ("a." * 50_000 + "!\nok.com\n", "domains"),
+        ("0.0.0.0 " + "x" * 100_000 + "\n0.0.0.0 ok.com\n", "hosts"),
+        ("||" + "a." * 50_000 + "^\n||ok.com^\n", "adblock"),
+        ("#" * 100_000 + "\n||ok.com^\n", "adblock"),
+        ("http://" + "a." * 5_000 + "com/" + "a/" * 3_000 + "\nok.com\n", "urls"),
+        ('url\n"' + "x" * 200_000 + "\nhttp://ok.com/\n", "phishtank-csv"),
+    ],
+)
+def test_hostile_lines_are_refused_quickly_and_the_rest_loads(text: str, fmt: str) -> None:
+    parsed = parse_list(text, fmt)
+    assert [e.value.rstrip("/") for e in parsed.entries] == ["ok.com"]
