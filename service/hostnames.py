@@ -20,6 +20,7 @@ MAX_LABEL_LENGTH = 63  # RFC 1035 section 2.3.4
 # Safe Browsing v4 "Canonicalization" (developers.google.com/safe-browsing/v4/urls-hashing):
 # percent-escape every byte <= ASCII 32, >= 127, '#' and '%', with uppercase hex.
 _SB_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "#%")
+_SB_SAFE_BYTES = _SB_SAFE.encode("ascii")
 
 # UTS #46 non-transitional processing, what the WHATWG URL Standard ("domain to ASCII") and
 # Chromium (url/url_canon_icu.cc) run: IDNA2008 semantics, so "fuß.de" is xn--fu-hia.de. Python's
@@ -65,6 +66,8 @@ _NUMERIC_LABEL = re.compile(r"[0-9]+|0x[0-9a-f]*")
 
 def sb_escape(data: bytes) -> str:
     """Percent-escape `data` as the Safe Browsing canonical form does."""
+    if not data.rstrip(_SB_SAFE_BYTES):  # the common case: nothing to escape
+        return data.decode("ascii")
     return quote_from_bytes(data, safe=_SB_SAFE)
 
 

@@ -188,12 +188,12 @@ def _normalized(data: bytes, strict: bool) -> str:
     if strict and b"\x00" in data:
         # A raw NUL cuts the URL short in C-string consumers, so what opens is ambiguous.
         raise InvalidURL("URL contains a NUL byte")
-    head, mark, tail = data.partition(b"?")
-    if b"\\" in head:
-        # WHATWG URL Standard: in http(s) and ftp URLs a literal "\" is a path separator, so
-        # "http://a.com\@b.com" opens a.com. Only literal ones: to browsers "%5C" is data, and
-        # "http://a.com%5C@b.com" opens b.com. Reading either one the other way round would
-        # score a host the student never reaches.
+    if b"\\" in data:
+        # WHATWG URL Standard: in http(s) and ftp URLs a literal "\" before the query is a path
+        # separator, so "http://a.com\@b.com" opens a.com. Only literal ones: to browsers "%5C"
+        # is data, and "http://a.com%5C@b.com" opens b.com. Reading either one the other way
+        # round would score a host the student never reaches.
+        head, mark, tail = data.partition(b"?")
         data = head.replace(b"\\", b"/") + mark + tail
     if b"%" in data:
         data = _unescape_fully(data)
