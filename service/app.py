@@ -40,6 +40,11 @@ HTTP_CODES = {
 }
 
 
+# Room for an 8 KiB URL in a GET query string: we answer an over-long one with our own JSON
+# 413 instead of aiohttp's bare 400 at its default 8190-byte request-line limit.
+HANDLER_ARGS = {"max_line_size": 16 * 1024}
+
+
 def json_error(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"error": {"code": code, "message": message}}, status=status)
 
@@ -135,8 +140,6 @@ def run(settings: Settings) -> None:
         port=settings.port,
         access_log_class=AccessLogger,
         shutdown_timeout=settings.shutdown_timeout,
-        # Room for an 8 KiB URL in a GET query string: we answer an over-long one with our
-        # own JSON 413 instead of aiohttp's bare 400 at its default 8190-byte line limit.
-        handler_args={"max_line_size": 16 * 1024},
+        handler_args=HANDLER_ARGS,
         print=lambda *_: log.info("serving on http://%s:%s", settings.host, settings.port),
     )

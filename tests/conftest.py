@@ -7,8 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
 from service.settings import REPO_BLOCKLISTS, Settings
 
@@ -75,11 +74,13 @@ def settings(lists_dir: Path, tmp_path: Path) -> Settings:
     return Settings(lists_dir=lists_dir, data_dir=tmp_path / "var", rate_limit=0)
 
 
-ClientFactory = Callable[[web.Application], Awaitable[TestClient]]
+ClientFactory = Callable[[TestServer], Awaitable[TestClient]]
 
 
 @pytest.fixture
 async def client(aiohttp_client: ClientFactory, settings: Settings) -> TestClient:
-    from service.app import create_app
+    from service.app import HANDLER_ARGS, create_app
 
-    return await aiohttp_client(create_app(settings))
+    server = TestServer(create_app(settings))
+    await server.start_server(**HANDLER_ARGS)  # the handler limits `linkguard serve` uses
+    return await aiohttp_client(server)
