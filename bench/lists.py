@@ -116,6 +116,13 @@ def child(mode: str, directory: Path) -> dict[str, float]:
         from service.loader import load_lists
 
         urls.parse("http://warm.up/")  # loads the public suffix data: not part of the lists
+
+    def load_set() -> set[str]:
+        lines: set[str] = set()
+        for name in ("domains.txt", "urls.txt"):
+            lines.update((directory / name).read_text().splitlines())
+        return lines
+
     gc.collect()
     before = _rss_kb()
     start = time.perf_counter()
@@ -123,13 +130,16 @@ def child(mode: str, directory: Path) -> dict[str, float]:
         lists = load_lists(directory)
         entries = len(lists.index)
     else:
-        lines: set[str] = set()
-        for name in ("domains.txt", "urls.txt"):
-            lines.update((directory / name).read_text().splitlines())
+        lines = load_set()
         entries = len(lines)
     load = time.perf_counter() - start
     gc.collect()
     after, peak = _rss_kb(), _rss_kb("VmHWM")
+    for _ in range(2):  # the best of three loads: the machine may be busy with other work
+        start = time.perf_counter()
+        _ = load_lists(directory) if mode == "ours" else load_set()
+        load = min(load, time.perf_counter() - start)
+        del _
     probes = _probes(directory)  # only now: freed probe memory must not flatter the RSS delta
     if mode == "ours":
         parsed = [urls.parse(url) for url, _ in probes]  # untimed: the service parses once
@@ -153,7 +163,7 @@ def child(mode: str, directory: Path) -> dict[str, float]:
 
         hit_rate = sum(line in lines for line in probe_lines) / len(probe_lines)
     return {
-        "load_s": load,
+        "load_s": load,  # best of three
         "rss_mb": (after - before) / 1024,
         "peak_mb": (peak - before) / 1024,
         "lookups_s": rate(lookups),
