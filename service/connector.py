@@ -14,6 +14,9 @@ from contextvars import ContextVar
 import aiohttp
 from aiohappyeyeballs import AddrInfoType, SocketFactoryType
 from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.client_reqrep import ClientRequest
+from aiohttp.connector import Connection
+from aiohttp.tracing import Trace
 
 from service import guard
 from service.guard import GuardPolicy, Refusal
@@ -104,6 +107,22 @@ class GuardedConnector(aiohttp.TCPConnector):
             limit=limit,
             ttl_dns_cache=10,  # answers are cached after the guard has seen them
         )
+
+    async def connect(self, req: ClientRequest, traces: list[Trace],
+                      timeout: aiohttp.ClientTimeout) -> Connection:  # noqa: ASYNC109 - aiohttp's signature
+        """Every connection, new or pooled, is checked by its peer address before a request
+        byte is written: the backstop should a future aiohttp stop honouring socket_factory."""
+        conn = await super().connect(req, traces, timeout)
+        transport = conn.transport
+        peer = transport.get_extra_info("peername") if transport is not None else None
+        if not isinstance(peer, tuple) or len(peer) < 2:
+            refusal: Refusal | None = Refusal("address", "unknown peer address")
+        else:
+            refusal = guard.check_address(peer_ip(str(peer[0])), int(peer[1]), self.policy)
+        if refusal is not None:
+            conn.close()
+            raise BlockedAddress(refusal)
+        return conn
 
     async def close(self, *, abort_ssl: bool = False) -> None:
         await super().close(abort_ssl=abort_ssl)

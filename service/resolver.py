@@ -23,7 +23,6 @@ from service.connector import (
     BlockedAddress,
     GuardedConnector,
     make_session,
-    peer_ip,
     refusals,
 )
 from service.errors import ConfigError
@@ -39,6 +38,7 @@ log = logging.getLogger(__name__)
 HEAD_REFUSED = frozenset({400, 403, 404, 405, 406, 501})
 OUTCOMES = ("ok", "timeout", "dns_error", "refused", "blocked_target", "too_many_hops", "loop",
             "error")
+
 
 @dataclass(frozen=True, slots=True)
 class Chain:
@@ -101,7 +101,7 @@ class Resolver:
             self._owns_session = True
         elif not isinstance(session.connector, GuardedConnector) or dns or policy:
             raise ConfigError(
-                "Resolver needs a session from service.resolver.make_session(settings, dns=..., "
+                "Resolver needs a session from service.connector.make_session(settings, dns=..., "
                 "policy=...): the guard lives in its connector"
             )
         else:
@@ -162,6 +162,8 @@ class Resolver:
             current = _clean(URL(url))
         except (ValueError, TypeError):
             return "error", "not a readable address"
+        if not current.scheme or (current.scheme in guard.SCHEMES and not current.raw_host):
+            return "error", "not a full web address"
         via = "start"
         for _ in range(self._settings.resolve_max_hops + 1):
             text = str(current)
@@ -209,7 +211,6 @@ class Resolver:
             method, url, allow_redirects=False, timeout=self._hop_timeout,
             auto_decompress=False, headers=HEADERS,
         ) as resp:
-            self._check_peer(resp)
             headers = {k: v for k in _KEPT_HEADERS if (v := resp.headers.get(k)) is not None}
             body = None
             if method == "GET" and resp.status not in redirects.REDIRECT_STATUSES and (
@@ -220,17 +221,6 @@ class Resolver:
                     raw, headers.get("Content-Encoding"), self._settings.resolve_max_body
                 )
             return _Fetched(resp.status, headers, body)
-
-    def _check_peer(self, resp: aiohttp.ClientResponse) -> None:
-        """Second look at the connected peer (the socket factory is the first): should a future
-        aiohttp stop honouring socket_factory, we still refuse before reading a byte."""
-        transport = resp.connection.transport if resp.connection is not None else None
-        peer = transport.get_extra_info("peername") if transport is not None else None
-        if isinstance(peer, tuple) and len(peer) >= 2:
-            refusal = guard.check_address(peer_ip(str(peer[0])), int(peer[1]), self.policy)
-            if refusal is not None:
-                resp.close()
-                raise BlockedAddress(refusal)
 
 
 async def _read_head(resp: aiohttp.ClientResponse, limit: int) -> bytes:

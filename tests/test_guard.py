@@ -303,6 +303,19 @@ async def test_socket_factory_alone_refuses_the_connected_address(trap: Trap) ->
     assert trap.accepted == 0
 
 
+async def test_pooled_or_new_connections_are_checked_by_peer_address(trap: Trap) -> None:
+    # Backstop: pretend aiohttp stopped honouring socket_factory. The connection is made (the
+    # trap counts it) but the connector refuses it by its peer address before a request byte.
+    settings = Settings(resolve_allowed_ports=(trap.port,))
+    session = make_session(settings, dns=TestDNS(NAMES))
+    session.connector._socket_factory = None  # type: ignore[union-attr]
+    async with session:
+        with pytest.raises(aiohttp.ClientOSError, match="loopback") as caught:
+            await session.get(f"http://127.0.0.1:{trap.port}/")
+    assert isinstance(caught.value.__cause__, BlockedAddress)
+    assert trap.accepted == 1
+
+
 async def test_sessions_from_make_session_are_guarded_for_every_user(trap: Trap) -> None:
     settings = Settings(resolve_allowed_ports=(trap.port,))
     async with make_session(settings, dns=TestDNS(NAMES)) as session:

@@ -274,10 +274,15 @@ async def test_a_cancelled_caller_does_not_cancel_the_shared_walk(rig: Rig) -> N
     assert (await second).outcome == "ok"
 
 
-@pytest.mark.parametrize("bad", ["", "not a url", "/relative/only", "http://"])
-async def test_bad_input_is_an_outcome_not_an_exception(rig: Rig, bad: str) -> None:
+@pytest.mark.parametrize(
+    ("bad", "outcome"),
+    [("", "error"), ("not a url", "error"), ("/relative/only", "error"), ("http://", "error"),
+     ("http://[::1", "error"), ("ftp://site.test/", "blocked_target")],
+)
+async def test_bad_input_is_an_outcome_not_an_exception(rig: Rig, bad: str, outcome: str) -> None:
     chain = await rig.resolver.resolve_chain(bad)
-    assert chain.outcome in ("error", "blocked_target")
+    assert chain.outcome == outcome
+    assert rig.seen.hits == {}
 
 
 async def test_foreign_sessions_are_rejected() -> None:
@@ -296,3 +301,4 @@ async def test_owned_session_is_closed_with_the_resolver(aiohttp_server: ServerF
         session = resolver._session
     assert chain.outcome == "ok"
     assert session.closed
+
