@@ -7,19 +7,23 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
-from aiohttp.abc import AbstractAccessLogger
+from aiohttp.abc import AbstractAccessLogger, AbstractResolver
 
 from service import routes
 from service.assess import Assessor
 from service.cache import MemoryCache
+from service.connector import make_session
 from service.errors import LinkGuardError, RateLimited
+from service.guard import GuardPolicy
 from service.loader import Lists, load_lists
+from service.resolver import Resolver
 from service.settings import Settings
 from service.state import (
     ASSESSOR,
     CACHE,
     LISTS,
     REPORTS,
+    RESOLVER_OPTIONS,
     SETTINGS,
     ListsState,
 )
@@ -102,8 +106,18 @@ class AccessLogger(AbstractAccessLogger):
         )
 
 
-def create_app(settings: Settings, *, lists: Lists | None = None) -> web.Application:
-    """The application for `settings`; lists load now so a broken manifest stops start-up."""
+def create_app(
+    settings: Settings,
+    *,
+    lists: Lists | None = None,
+    dns: AbstractResolver | None = None,
+    policy: GuardPolicy | None = None,
+) -> web.Application:
+    """The application for `settings`; lists load now so a broken manifest stops start-up.
+
+    `dns` and `policy` are for tests: a resolver mapping `*.test` names to loopback servers and
+    the guard's explicit allowance for those servers' ports. Production passes neither.
+    """
     app = web.Application(
         middlewares=[cors_middleware, error_middleware],
         client_max_size=routes.MAX_BODY,
@@ -111,19 +125,25 @@ def create_app(settings: Settings, *, lists: Lists | None = None) -> web.Applica
     state = ListsState(lists if lists is not None else load_lists(settings.lists_dir))
     app[SETTINGS] = settings
     app[LISTS] = state
+    app[RESOLVER_OPTIONS] = (dns, policy)
     app.cleanup_ctx.append(_services)
     routes.setup(app)
     return app
 
 
 async def _services(app: web.Application) -> AsyncIterator[None]:
-    """Owns the cache and report store for the app's lifetime (aiohttp cleanup_ctx)."""
+    """Owns the cache, report store and the resolver's one client session (aiohttp cleanup_ctx)."""
     settings = app[SETTINGS]
     cache = MemoryCache(settings.cache_size)
     app[CACHE] = cache
     app[REPORTS] = FileReportStore(Path(settings.data_dir) / "reports.jsonl")
-    app[ASSESSOR] = Assessor(lists=lambda: app[LISTS].current, cache=cache)
+    dns, policy = app[RESOLVER_OPTIONS]
+    session = make_session(settings, dns=dns, policy=policy)
+    resolver = Resolver(settings, session=session)
+    app[ASSESSOR] = Assessor(lists=lambda: app[LISTS].current, cache=cache, resolver=resolver)
     yield
+    await resolver.close()
+    await session.close()
     await app[REPORTS].close()
     await cache.close()
 

@@ -9,10 +9,12 @@ import logging
 import time
 from collections.abc import Callable
 
-from service import codec, scoring, urls
+from service import codec, redirects, scoring, urls
 from service.cache import Cache
+from service.errors import InvalidURL
 from service.loader import Lists
-from service.model import Assessment, Hop, Verdict
+from service.model import Assessment, Hop, Signal, Verdict
+from service.resolver import Chain, Resolver
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +46,12 @@ class Assessor:
         *,
         lists: Callable[[], Lists],
         cache: Cache,
+        resolver: Resolver | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._lists = lists
         self._cache = cache
+        self._resolver = resolver
         self._clock = clock
         self._inflight: dict[str, asyncio.Future[Assessment]] = {}
 
@@ -68,7 +72,7 @@ class Assessor:
         future: asyncio.Future[Assessment] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            result = await self._compute(raw, url, lists, key)
+            result = await self._compute(raw, url, lists, key, resolve)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # mark retrieved: waiters re-raise it, nobody else must
@@ -78,14 +82,29 @@ class Assessor:
         future.set_result(result)
         return result
 
-    async def _compute(self, raw: str, url: urls.URL, lists: Lists, key: str) -> Assessment:
-        verdict = scoring.assess_url(url, lists.index, lists.reference)
-        hops = (Hop(url.canonical, None, "start"),)
+    async def _compute(
+        self, raw: str, url: urls.URL, lists: Lists, key: str, mode: str
+    ) -> Assessment:
+        subject = scoring.subject_for(url, lists.index)
+        verdict = scoring.score(subject, lists.reference)
+        hops: tuple[Hop, ...] = (Hop(url.canonical, None, "start"),)
+        final_url = url.canonical
+        if self._resolver is not None and redirects.should_resolve(
+            mode,
+            host=url.host,
+            registrable=url.registrable,
+            offline_score=verdict.score,
+            allowlisted=subject.match.allowed,
+            shorteners=lists.reference.shorteners,
+        ):
+            chain = await self._resolver.resolve_chain(fetch_url(url))
+            verdict = chain_verdict(url, verdict, chain, lists)
+            hops, final_url = chain.hops, chain.final_url
         ttl = ttl_for(verdict)
         result = Assessment(
             url=raw,
             canonical_url=url.canonical,
-            final_url=url.canonical,
+            final_url=final_url,
             verdict=verdict,
             redirects=hops,
             lists_version=lists.version,
@@ -94,3 +113,41 @@ class Assessor:
         )
         await self._cache.set(key, codec.encode(result, expires_at=self._clock() + ttl), ttl)
         return result
+
+
+def fetch_url(url: urls.URL) -> str:
+    """What the resolver requests: the canonical URL, but with its explicit port kept
+    (the Safe Browsing canonical string drops every port, a fetch must not)."""
+    port = f":{url.port}" if url.port is not None else ""
+    query = f"?{url.query}" if url.query is not None else ""
+    return f"{url.scheme}://{url.host}{port}{url.path}{query}"
+
+
+def chain_verdict(start: urls.URL, start_verdict: Verdict, chain: Chain, lists: Lists) -> Verdict:
+    """Weigh a followed chain: the final page's reasons, the chain's own signals, every listed
+    hop (`redirect.to_listed`) and the worst earlier hop when it is worse than the end."""
+    scored: list[tuple[urls.URL, Verdict]] = [(start, start_verdict)]
+    for hop in chain.hops[1:]:
+        try:
+            hop_url = urls.parse(hop.url)
+        except InvalidURL:  # a refused `javascript:` or `data:` hop: the chain signals say it
+            continue
+        scored.append((hop_url, scoring.assess_url(hop_url, lists.index, lists.reference)))
+    *earlier, (_, final) = scored
+    chain_signals = redirects.chain_signals(
+        chain.hops, shorteners=lists.reference.shorteners, outcome=chain.outcome
+    )
+    signals: list[Signal] = [*final.signals, *chain_signals]
+    for hop_url, hop_verdict in earlier:
+        listed = [s for s in hop_verdict.signals if s.code == "blocklist.match"]
+        if listed:
+            best = max(listed, key=lambda s: s.score)
+            signals.append(Signal("redirect.to_listed", best.score,
+                                  {"host": hop_url.host, "list": best.evidence.get("list", "")}))
+    worst = max(earlier, key=lambda pair: pair[1].score, default=None)
+    if worst is not None and worst[1].score > final.score:
+        signals += [s for s in worst[1].signals
+                    if s.code not in ("blocklist.match", "allowlist.match")]
+    if any(s.code == "redirect.shortener" for s in chain_signals):
+        signals = [s for s in signals if s.code != "url.shortener"]  # one reason, not two
+    return scoring.combine(signals)

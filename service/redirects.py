@@ -43,7 +43,7 @@ CLIENT_SIDE = frozenset({"refresh", "meta", "script"})
 
 # Where an "auto" check resolves: links that exist to hide a destination, and offline scores in
 # the uncertain band (clean-looking links are not fetched; dangerous ones need no more proof).
-UNCERTAIN_BAND = (15, 70)
+UNCERTAIN_BAND = (25, 70)  # 25: a suspicious TLD alone qualifies, an odd port alone does not
 # Redirectors that are not in the shortener list (host suffixes): the target is in the query.
 REDIRECTOR_HOSTS = frozenset({
     "l.facebook.com", "lm.facebook.com", "l.messenger.com", "l.instagram.com",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from aiohttp import web
+from aiohttp.abc import AbstractResolver
 
 from service.assess import Assessor
 from service.cache import Cache
+from service.guard import GuardPolicy
 from service.loader import Lists
 from service.settings import Settings
 from service.store import ReportStore
@@ -28,3 +30,4 @@ LISTS = web.AppKey("lists", ListsState)
 CACHE = web.AppKey("cache", Cache)
 REPORTS = web.AppKey("reports", ReportStore)
 ASSESSOR = web.AppKey("assessor", Assessor)
+RESOLVER_OPTIONS = web.AppKey("resolver_options", tuple[AbstractResolver | None, GuardPolicy | None])

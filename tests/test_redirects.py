@@ -214,8 +214,9 @@ def test_chain_signals_use_urls_registrable_domain_by_default() -> None:
         ("auto", "l.facebook.com", 0, False, True),  # built-in redirector
         ("auto", "nam12.safelinks.protection.outlook.com", 0, False, True),
         ("auto", "example.com", 0, False, False),  # looks clean: not fetched
-        ("auto", "example.com", 14, False, False),
-        ("auto", "example.com", 15, False, True),  # uncertain band [15, 70)
+        ("auto", "example.com", 15, False, False),  # an odd port alone: not worth a visit
+        ("auto", "example.com", 24, False, False),
+        ("auto", "example.com", 25, False, True),  # uncertain band [25, 70)
         ("auto", "example.com", 69, False, True),
         ("auto", "example.com", 70, False, False),  # already dangerous: no need to visit
         ("auto", "example.com", 40, True, False),
