@@ -30,4 +30,5 @@ LISTS = web.AppKey("lists", ListsState)
 CACHE = web.AppKey("cache", Cache)
 REPORTS = web.AppKey("reports", ReportStore)
 ASSESSOR = web.AppKey("assessor", Assessor)
-RESOLVER_OPTIONS = web.AppKey("resolver_options", tuple[AbstractResolver | None, GuardPolicy | None])
+ResolverOptions = tuple[AbstractResolver | None, GuardPolicy | None]  # test DNS, test allowance
+RESOLVER_OPTIONS = web.AppKey("resolver_options", ResolverOptions)
