@@ -31,4 +31,4 @@ CACHE = web.AppKey("cache", Cache)
 REPORTS = web.AppKey("reports", ReportStore)
 ASSESSOR = web.AppKey("assessor", Assessor)
 ResolverOptions = tuple[AbstractResolver | None, GuardPolicy | None]  # test DNS, test allowance
-RESOLVER_OPTIONS = web.AppKey("resolver_options", ResolverOptions)
+RESOLVER_OPTIONS: web.AppKey[ResolverOptions] = web.AppKey("resolver_options")
