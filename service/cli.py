@@ -17,6 +17,7 @@ from service.cache import MemoryCache
 from service.errors import LinkGuardError
 from service.loader import Lists, load_lists
 from service.messages import THREE_MUSTS, VERDICT_TITLES
+from service.resolver import Resolver
 from service.settings import Settings
 
 EXIT_INVALID = 1  # at least one input was not a checkable URL
@@ -81,7 +82,7 @@ def check(
         raise click.ClickException(exc.message) from exc
     inputs = _inputs(urls, source)
     mode = "never" if offline else "auto"
-    invalid = asyncio.run(_check_all(inputs, lists, mode, lang, as_json))
+    invalid = asyncio.run(_check_all(settings, inputs, lists, mode, lang, as_json))
     if invalid:
         sys.exit(EXIT_INVALID)
 
@@ -93,9 +94,19 @@ def _inputs(urls: Iterable[str], source: IO[str] | None) -> Iterator[str]:
             yield line.rstrip("\r\n")
 
 
-async def _check_all(inputs: Iterable[str], lists: Lists, mode: str, lang: str,
-                     as_json: bool) -> int:
-    assessor = Assessor(lists=lambda: lists, cache=MemoryCache(10_000))
+async def _check_all(settings: Settings, inputs: Iterable[str], lists: Lists, mode: str,
+                     lang: str, as_json: bool) -> int:
+    resolver = Resolver(settings) if mode != "never" else None
+    assessor = Assessor(lists=lambda: lists, cache=MemoryCache(10_000), resolver=resolver)
+    try:
+        return await _check_each(assessor, inputs, mode, lang, as_json)
+    finally:
+        if resolver is not None:
+            await resolver.close()
+
+
+async def _check_each(assessor: Assessor, inputs: Iterable[str], mode: str, lang: str,
+                      as_json: bool) -> int:
     invalid = 0
     for raw in inputs:
         try:
