@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import time
@@ -52,10 +53,8 @@ async def load(port: int, seconds: float, concurrency: int) -> tuple[int, list[f
 
 
 def pin(cores: set[int]) -> None:
-    try:
+    with contextlib.suppress(AttributeError, OSError):  # not Linux or fewer cores: unpinned
         os.sched_setaffinity(0, cores)
-    except (AttributeError, OSError):  # not Linux, or fewer cores: run unpinned
-        pass
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Shared fixtures: a private copy of the shipped lists with test entries, settings, an app client."""
+"""Shared fixtures: a private copy of the shipped lists with test entries, settings, a client."""
 
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ A = Assessment(
         Signal("lookalike.edit_distance", 60, {"target": "facebook.com"}),
         Signal("redirect.shortener", 10, {"host": "bit.ly"}),
     ), "facebook.com"),
-    redirects=(Hop("http://bit.ly/x", 301, "start"), Hop("https://faceb00k-login.top/", 200, "location")),
+    redirects=(Hop("http://bit.ly/x", 301, "start"),
+               Hop("https://faceb00k-login.top/", 200, "location")),
     lists_version="2026-11-28T10:00:00Z-3f2a",
     ttl=3600,
 )

@@ -13,7 +13,7 @@ from service.messages import LANGS, MESSAGES, pick_lang, text_for
 SERVICE = Path(__file__).resolve().parent.parent / "service"
 NAMESPACES = ("blocklist", "allowlist", "url", "lookalike", "idn", "redirect", "invite", "form",
               "download")
-CODE = re.compile(r"""["']((?:%s)\.[a-z][a-z0-9_]*)["']""" % "|".join(NAMESPACES))
+CODE = re.compile(r"""["']((?:""" + "|".join(NAMESPACES) + r""")\.[a-z][a-z0-9_]*)["']""")
 
 
 def emitted_codes() -> set[str]:
