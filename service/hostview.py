@@ -47,6 +47,11 @@ class HostView:
     reg_index: int
 
     @property
+    def site(self) -> str:
+        """The registrable domain in Unicode: the site the student would really be on."""
+        return f"{self.label}.{self.suffix}"
+
+    @property
     def label_is_one_token(self) -> bool:
         return "-" not in self.label
 

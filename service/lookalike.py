@@ -42,7 +42,7 @@ def _view(subject: Subject, ref: Reference) -> tuple[HostView, TargetTable] | No
 
 def _evidence(view: HostView, brand: Brand, **extra: str) -> dict[str, str]:
     return {"target": brand.suggestion(view.suffix_ascii), "brand": brand.name,
-            "host": view.unicode_host, **extra}
+            "host": view.unicode_host, "site": view.site, **extra}
 
 
 def detect_idn(subject: Subject, ref: Reference) -> Iterator[Signal]:
