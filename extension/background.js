@@ -1,0 +1,26 @@
+// Service worker: imports the feature files and registers every listener synchronously at top level, as MV3
+// requires for events to wake a stopped worker (developer.chrome.com "Extension service worker lifecycle").
+
+import { ext, extensionOrigin } from "./features/browser.js";
+import { createDispatcher } from "./lib/dispatch.js";
+import { routes } from "./features/messages.js";
+import { onBeforeNavigate, onCommitted, onErrorOccurred, onTabRemoved } from "./features/navigation.js";
+import { install as installMenus, onClicked as onMenuClicked } from "./features/menus.js";
+
+function logError(where) {
+  return (error) => console.warn(`Link Guard: ${where} failed`, error);
+}
+
+ext.runtime.onMessage.addListener(
+  createDispatcher(routes, { id: ext.runtime.id, origin: extensionOrigin }, { onError: (type, error) => logError(type)(error) }),
+);
+ext.webNavigation.onBeforeNavigate.addListener((d) => onBeforeNavigate(d).catch(logError("navigation check")));
+ext.webNavigation.onCommitted.addListener((d) => onCommitted(d).catch(logError("commit")));
+ext.webNavigation.onErrorOccurred.addListener((d) => onErrorOccurred(d).catch(logError("navigation error")));
+ext.tabs.onRemoved.addListener((tabId) => onTabRemoved(tabId).catch(logError("tab removed")));
+ext.contextMenus.onClicked.addListener((info, tab) => onMenuClicked(info, tab).catch(logError("context menu")));
+ext.runtime.onInstalled.addListener(() => installMenus().catch(logError("menus")));
+ext.storage.onChanged.addListener((changes, area) => {
+  // Menu titles follow the student's language.
+  if (area === "managed" || (area === "local" && changes.settings)) installMenus().catch(logError("menus"));
+});

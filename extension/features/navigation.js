@@ -1,0 +1,139 @@
+// The main-frame navigation check: decide before the page can be used, send bad links to the warning page.
+
+import { ext, readArea, warningUrl, writeArea, isFirefox } from "./browser.js";
+import { getSettings } from "./state.js";
+import { check } from "./checker.js";
+import { isProtected, consumeAllowance, endAllowOnce } from "./blocking.js";
+import { actionFor, blocksNavigation, cacheUrl, isCheckable } from "../lib/verdict.js";
+
+const latest = new Map(); // tabId -> URL of its newest top-level navigation
+const pending = new Map(); // tabId -> Promise<action> of that navigation's check
+
+// Per-tab facts the popup, the fail-open notice and "back to safety" need; kept in storage.session.
+async function tabs() {
+  return readArea("session", "tabs", {});
+}
+
+export async function tabState(tabId) {
+  return (await tabs())[tabId] || null;
+}
+
+// Writes are serialised: several tabs navigating at once must not lose each other's updates.
+let writes = Promise.resolve();
+function serial(task) {
+  const run = writes.then(task, task);
+  writes = run.catch(() => {});
+  return run;
+}
+
+export function updateTab(tabId, patch) {
+  return serial(async () => {
+    const all = await tabs();
+    all[tabId] = { ...(all[tabId] || {}), ...patch };
+    await writeArea("session", "tabs", all);
+  });
+}
+
+function forgetTab(tabId) {
+  return serial(async () => {
+    const all = await tabs();
+    delete all[tabId];
+    await writeArea("session", "tabs", all);
+  });
+}
+
+const BADGES = {
+  warn: ["!", "#c62828"],
+  caution: ["!", "#ef6c00"],
+  unverified: ["?", "#616161"],
+  notice: ["?", "#616161"],
+};
+
+function setBadge(tabId, kind) {
+  const [text, color] = BADGES[kind] || ["", "#000000"];
+  ext.action.setBadgeText({ tabId, text }).catch(() => {});
+  if (text) ext.action.setBadgeBackgroundColor({ tabId, color }).catch(() => {});
+}
+
+async function decide(tabId, url, settings) {
+  const outcome = await check(url, { full: true });
+  const action = actionFor(outcome, settings.values);
+  if (latest.get(tabId) !== url) return action; // the student already went somewhere else
+  const patch = { url, kind: action.kind, verdict: action.verdict || null };
+  if (action.kind === "allow" || action.kind === "notice") patch.lastSafe = url;
+  await updateTab(tabId, patch);
+  setBadge(tabId, action.kind);
+  if (blocksNavigation(action)) {
+    // Without webRequestBlocking (MV3) the request may already be on its way; the tab still never shows it.
+    await ext.tabs.update(tabId, { url: warningUrl(url) }).catch(() => {});
+  }
+  return action;
+}
+
+export function onBeforeNavigate(details) {
+  if (details.frameId !== 0 || details.tabId < 0) return Promise.resolve();
+  const { tabId } = details;
+  const url = cacheUrl(details.url);
+  latest.set(tabId, url);
+  // Registered before the first await: the page's content script may ask about it (fail-open notice)
+  // while the check is still running.
+  const work = navigate(tabId, url, details.url);
+  pending.set(tabId, work);
+  return work.finally(() => {
+    if (pending.get(tabId) === work) pending.delete(tabId);
+  });
+}
+
+async function navigate(tabId, url, rawUrl) {
+  const settings = await getSettings();
+  if (url === null || !isCheckable(rawUrl, settings.values.serviceUrl)) return null;
+  if (await consumeAllowance(tabId, url)) {
+    await updateTab(tabId, { url, kind: "proceeded" });
+    return null;
+  }
+  if (await isProtected(url)) return null; // a session rule already sends this request to the warning page
+  return decide(tabId, url, settings);
+}
+
+export async function onCommitted(details) {
+  if (details.frameId !== 0) return;
+  const rules = await readArea("session", "rules", null);
+  const p = rules && rules.proceed ? rules.proceed[details.tabId] : null;
+  if (p && p.consumed) await endAllowOnce(details.tabId);
+}
+
+export const onErrorOccurred = onCommitted;
+
+export async function onTabRemoved(tabId) {
+  latest.delete(tabId);
+  pending.delete(tabId);
+  await endAllowOnce(tabId);
+  await forgetTab(tabId);
+}
+
+/** For the content script's fail-open notice: the action decided (or being decided) for its page. */
+export async function pageAction(tabId, pageUrl) {
+  const url = cacheUrl(pageUrl);
+  if (pending.has(tabId) && latest.get(tabId) === url) await pending.get(tabId).catch(() => null);
+  const state = await tabState(tabId);
+  return state && state.url === url ? state.kind : null;
+}
+
+/** Back to safety: the last page this tab showed that was fine, else close a tab we opened, else a new tab page. */
+export async function backToSafety(tabId) {
+  const state = (await tabState(tabId)) || {};
+  if (state.lastSafe) return ext.tabs.update(tabId, { url: state.lastSafe });
+  if (typeof state.opener === "number") {
+    await ext.tabs.update(state.opener, { active: true }).catch(() => {});
+    return ext.tabs.remove(tabId);
+  }
+  if (isFirefox()) return ext.tabs.update(tabId, { url: "about:blank" });
+  return ext.tabs.update(tabId, { url: "chrome://newtab/" });
+}
+
+/** Open one of our pages next to a tab; "back to safety" there closes it and returns to the opener. */
+export async function openNextTo(tab, url) {
+  const created = await ext.tabs.create({ url, openerTabId: tab.id, index: tab.index + 1 });
+  await updateTab(created.id, { opener: tab.id });
+  return created;
+}
