@@ -1,0 +1,235 @@
+"""Browser e2e fixtures: the real service, loopback page servers, Chromium with the extension."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.harness import MAPPED_HOSTS, PageServer, ServerThread
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTENSION = ROOT / "extension"
+CHROMIUM = "/usr/bin/chromium"
+EXTENSION_ID = "mbejjpmkakjoconhldjellihgnllakcp"  # fixed by the manifest's "key"
+SCREENSHOTS_ENV = (
+    "LINKGUARD_E2E_SCREENSHOTS"  # e.g. docs/images: where the run saves current screenshots
+)
+
+E2E_LIST = """
+
+[[list]]
+name = "e2e-phishing"
+file = "e2e/phishing.txt"
+format = "domains"
+category = "phishing"
+action = "block"
+license = "CC0-1.0"
+description = "Browser test entries (.test hosts only)"
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Service:
+    url: str
+    data_dir: Path
+    log: Path
+
+    def reports(self) -> list[dict[str, Any]]:
+        """Reports as stored by the service's file store (LINKGUARD_DATA_DIR/reports.jsonl)."""
+        path = self.data_dir / "reports.jsonl"
+        if not path.exists():
+            return []
+        events = [
+            json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line
+        ]
+        return [e for e in events if e.get("type") == "report"]
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    root = tmp_path_factory.mktemp("e2e-service")
+    lists = root / "blocklists"
+    shutil.copytree(ROOT / "blocklists", lists)
+    (lists / "e2e").mkdir()
+    (lists / "e2e/phishing.txt").write_text("# browser tests\nevil-phish.test\n", encoding="utf-8")
+    with (lists / "lists.toml").open("a", encoding="utf-8") as f:
+        f.write(E2E_LIST)
+    port = free_port()
+    env = {
+        **os.environ,
+        "LINKGUARD_HOST": "127.0.0.1",
+        "LINKGUARD_PORT": str(port),
+        "LINKGUARD_LISTS_DIR": str(lists),
+        "LINKGUARD_DATA_DIR": str(root / "var"),
+        "LINKGUARD_RATE_LIMIT": "0",
+        "LINKGUARD_LOG_LEVEL": "WARNING",
+    }
+    env.pop("LINKGUARD_REDIS_URL", None)
+    log = root / "service.log"
+    exe = Path(sys.executable).parent / "linkguard"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([str(exe), "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(
+                f"linkguard serve did not start:\n{log.read_text(errors='replace')[-3000:]}"
+            )
+        time.sleep(0.1)
+    yield Service(url=url, data_dir=root / "var", log=log)
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@dataclass
+class Servers:
+    thread: ServerThread
+    pages: PageServer
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[Servers]:
+    thread = ServerThread()
+    thread.start()
+    pages = PageServer()
+    pages.port = thread.serve(pages.app())
+    yield Servers(thread=thread, pages=pages)
+    thread.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make test installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+class Browser:
+    """One Chromium profile with the extension loaded; helpers to drive its pages and worker."""
+
+    def __init__(self, context: Any, worker: Any) -> None:
+        self.context = context
+        self.worker = worker
+        self.dialogs: list[str] = []
+        self.origin = f"chrome-extension://{EXTENSION_ID}"
+        context.on("page", lambda page: page.on("dialog", self._dialog))
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def configure(self, **settings: Any) -> None:
+        self.worker.evaluate("(s) => chrome.storage.local.set({settings: s})", settings)
+
+    def new_page(self) -> Any:
+        page = self.context.new_page()
+        page.on("dialog", self._dialog)
+        return page
+
+    def open(self, page: Any, url: str) -> None:
+        """Navigate; the extension may swap in its warning page, which aborts the navigation."""
+        try:
+            page.goto(url, wait_until="commit", timeout=10_000)
+        except Exception as exc:
+            if "ERR_ABORTED" not in str(exc) and "interrupted" not in str(exc):
+                raise
+
+    def wait_for_warning(self, page: Any) -> None:
+        prefix = f"{self.origin}/warning.html"
+        page.wait_for_url(lambda url: url.startswith(prefix), wait_until="commit", timeout=10_000)
+        page.wait_for_function(
+            "() => document.body && document.body.dataset.ready === '1'",
+            timeout=10_000,
+        )
+
+    def page_url(self, name: str) -> str:
+        return f"{self.origin}/{name}"
+
+
+@pytest.fixture
+def launch(
+    playwright_instance: Any, servers: Servers, service: Service, tmp_path: Path
+) -> Iterator[Callable[..., Browser]]:
+    contexts: list[Any] = []
+    rules = ", ".join(f"MAP {host} 127.0.0.1:{servers.pages.port}" for host in MAPPED_HOSTS)
+
+    def _launch(**settings: Any) -> Browser:
+        context = playwright_instance.chromium.launch_persistent_context(
+            str(tmp_path / f"profile-{len(contexts)}"),
+            executable_path=CHROMIUM,
+            headless=True,
+            viewport={"width": 1100, "height": 800},
+            args=[
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--disable-extensions-except={EXTENSION}",
+                f"--load-extension={EXTENSION}",
+                f"--host-resolver-rules={rules}",
+                # Keep http:// test hosts on http (no automatic https:// attempt first).
+                "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
+            ],
+        )
+        contexts.append(context)
+        worker = next(iter(context.service_workers), None) or context.wait_for_event(
+            "serviceworker", timeout=15_000
+        )
+        browser = Browser(context, worker)
+        browser.configure(**{"serviceUrl": service.url, "language": "en", **settings})
+        return browser
+
+    yield _launch
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shot(tmp_path: Path) -> Callable[[Any, str], Path]:
+    """Save a screenshot; also into $LINKGUARD_E2E_SCREENSHOTS (docs/images) when that is set."""
+
+    def _shot(page: Any, name: str) -> Path:
+        path = tmp_path / name
+        page.screenshot(path=str(path), full_page=True)
+        target = os.environ.get(SCREENSHOTS_ENV)
+        if target:
+            Path(target).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, Path(target) / name)
+        return path
+
+    return _shot
