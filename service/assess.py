@@ -7,7 +7,8 @@ import dataclasses
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from service import codec, redirects, scoring, urls
 from service.cache import Cache
@@ -38,6 +39,18 @@ def ttl_for(verdict: Verdict) -> int:
     return TTL_BY_LEVEL[verdict.level]
 
 
+class Flight(Protocol):
+    """Shares one computation of a cache key beyond this process (a Redis lock, in
+    `redis_flight`). Without one, concurrent checks share work within the process only."""
+
+    async def run(
+        self,
+        key: str,
+        compute: Callable[[], Awaitable[Assessment]],
+        cached: Callable[[], Awaitable[Assessment | None]],
+    ) -> Assessment: ...
+
+
 class Assessor:
     """Checks URLs against the current lists; the only place that decides what gets cached."""
 
@@ -47,11 +60,13 @@ class Assessor:
         lists: Callable[[], Lists],
         cache: Cache,
         resolver: Resolver | None = None,
+        flight: Flight | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._lists = lists
         self._cache = cache
         self._resolver = resolver
+        self._flight = flight
         self._clock = clock
         self._inflight: dict[str, asyncio.Future[Assessment]] = {}
 
@@ -60,11 +75,9 @@ class Assessor:
         url = urls.parse(raw)
         lists = self._lists()
         key = cache_key(lists.version, resolve, url.canonical)
-        data = await self._cache.get(key)
-        if data is not None:
-            cached = codec.decode(data, now=self._clock())
-            if cached is not None:
-                return dataclasses.replace(cached, url=raw)
+        cached = await self._cached(key, raw)
+        if cached is not None:
+            return cached
         # Single flight: concurrent checks of one URL share one computation.
         pending = self._inflight.get(key)
         if pending is not None:
@@ -72,7 +85,14 @@ class Assessor:
         future: asyncio.Future[Assessment] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            result = await self._compute(raw, url, lists, key, resolve)
+            if self._flight is None:
+                result = await self._compute(raw, url, lists, key, resolve)
+            else:
+                result = await self._flight.run(
+                    key,
+                    lambda: self._compute(raw, url, lists, key, resolve),
+                    lambda: self._cached(key, raw),
+                )
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # mark retrieved: waiters re-raise it, nobody else must
@@ -81,6 +101,11 @@ class Assessor:
             del self._inflight[key]
         future.set_result(result)
         return result
+
+    async def _cached(self, key: str, raw: str) -> Assessment | None:
+        data = await self._cache.get(key)
+        cached = codec.decode(data, now=self._clock()) if data is not None else None
+        return dataclasses.replace(cached, url=raw) if cached is not None else None
 
     async def _compute(
         self, raw: str, url: urls.URL, lists: Lists, key: str, mode: str
