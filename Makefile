@@ -48,6 +48,7 @@ test: $(DEV_STAMP) system-deps lint typecheck
 	node --test extension/tests/
 
 bench: $(DEV_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench
 
 extension: $(RUNTIME_STAMP)

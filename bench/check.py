@@ -1,5 +1,6 @@
 """Offline check throughput: canonicalize + expressions + index + heuristics, against a
-baseline of plain `urlsplit` + tldextract on the same URLs, measured in the same run.
+baseline of plain `urlsplit` + tldextract on the same URLs, measured in the same run; and
+canonicalization against gglsbl, a pure-Python Safe Browsing client (installed by `make bench`).
 
 Run: .venv/bin/python -m bench.check
 """
@@ -56,6 +57,11 @@ def main() -> None:
             extract(parts.hostname or "")
         return len(inputs)
 
+    def ours_expressions() -> int:
+        for raw in inputs:
+            urls.expressions(raw)
+        return len(inputs)
+
     base = rate(baseline)
     full = rate(ours)
     canon = rate(ours_canonicalize)
@@ -64,6 +70,36 @@ def main() -> None:
         ("baseline: urlsplit + tldextract", f"{base:,.0f}", "1.00x"),
         ("canonicalize only", f"{canon:,.0f}", f"{canon / base:.2f}x"),
         ("full offline check (all detectors)", f"{full:,.0f}", f"{full / base:.2f}x"),
+    ])
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from gglsbl.protocol import URL as GglsblURL
+    except ImportError:
+        print("  (gglsbl not installed: pip install -e '.[bench]' for the Safe Browsing baseline)")
+        return
+
+    def gglsbl_canonicalize() -> int:
+        for raw in inputs:
+            _ = GglsblURL(raw).canonical
+        return len(inputs)
+
+    def gglsbl_expressions() -> int:
+        for raw in inputs:
+            u = GglsblURL(raw)
+            list(u.url_permutations(u.canonical))
+        return len(inputs)
+
+    g_canon = rate(gglsbl_canonicalize)
+    canon = rate(ours_canonicalize)
+    g_expr = rate(gglsbl_expressions)
+    expr = rate(ours_expressions)
+    table("Safe Browsing steps vs gglsbl (pure-Python client), URLs/s", [
+        ("step", "gglsbl", "ours", "ours / gglsbl"),
+        ("canonicalize", f"{g_canon:,.0f}", f"{canon:,.0f}", f"{canon / g_canon:.2f}x"),
+        ("canonicalize + expressions", f"{g_expr:,.0f}", f"{expr:,.0f}", f"{expr / g_expr:.2f}x"),
     ])
 
 
