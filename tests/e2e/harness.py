@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -112,6 +113,7 @@ class CountingProxy:
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream.rstrip("/")
         self.calls: Counter[str] = Counter()
+        self.batch_sizes: list[int] = []
         self.port = 0
         self.session: aiohttp.ClientSession | None = None
 
@@ -119,6 +121,8 @@ class CountingProxy:
         self.calls[request.path] += 1
         assert self.session is not None
         body = await request.read()
+        if request.path == "/v1/check/batch":
+            self.batch_sizes.append(len(json.loads(body).get("urls", [])))
         headers = {
             k: v for k, v in request.headers.items() if k.lower() in ("content-type", "accept")
         }
