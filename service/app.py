@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger, AbstractResolver
 
-from service import routes
+from service import backends, routes
 from service.assess import Assessor
-from service.cache import MemoryCache
 from service.connector import make_session
 from service.errors import LinkGuardError, RateLimited
 from service.guard import GuardPolicy
@@ -21,13 +19,13 @@ from service.settings import Settings
 from service.state import (
     ASSESSOR,
     CACHE,
+    LIMITER,
     LISTS,
     REPORTS,
     RESOLVER_OPTIONS,
     SETTINGS,
     ListsState,
 )
-from service.store import FileReportStore
 
 log = logging.getLogger("linkguard")
 
@@ -97,6 +95,15 @@ async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamR
     return response
 
 
+@web.middleware
+async def ratelimit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Per-client limits on the API (/v1/); health, readiness and preflights are not counted."""
+    gate = request.app.get(LIMITER)
+    if gate is not None and request.path.startswith("/v1/") and request.method != "OPTIONS":
+        await gate.check(request)  # RateLimited -> 429 with Retry-After (error_middleware)
+    return await handler(request)
+
+
 class AccessLogger(AbstractAccessLogger):
     """Access log without query strings: `GET /v1/check?url=...` must not log the URL."""
 
@@ -119,7 +126,7 @@ def create_app(
     the guard's explicit allowance for those servers' ports. Production passes neither.
     """
     app = web.Application(
-        middlewares=[cors_middleware, error_middleware],
+        middlewares=[cors_middleware, error_middleware, ratelimit_middleware],
         client_max_size=routes.MAX_BODY,
     )
     state = ListsState(lists if lists is not None else load_lists(settings.lists_dir))
@@ -132,20 +139,19 @@ def create_app(
 
 
 async def _services(app: web.Application) -> AsyncIterator[None]:
-    """Owns the cache, report store and the resolver's one client session (aiohttp cleanup_ctx)."""
+    """Owns the cache, report store, limits (Redis or in-process: `backends`) and the
+    resolver's one client session (aiohttp cleanup_ctx)."""
     settings = app[SETTINGS]
-    cache = MemoryCache(settings.cache_size)
-    app[CACHE] = cache
-    app[REPORTS] = FileReportStore(Path(settings.data_dir) / "reports.jsonl")
-    dns, policy = app[RESOLVER_OPTIONS]
-    session = make_session(settings, dns=dns, policy=policy)
-    resolver = Resolver(settings, session=session)
-    app[ASSESSOR] = Assessor(lists=lambda: app[LISTS].current, cache=cache, resolver=resolver)
-    yield
-    await resolver.close()
-    await session.close()
-    await app[REPORTS].close()
-    await cache.close()
+    async with backends.attach(app) as flight:
+        dns, policy = app[RESOLVER_OPTIONS]
+        session = make_session(settings, dns=dns, policy=policy)
+        resolver = Resolver(settings, session=session)
+        app[ASSESSOR] = Assessor(lists=lambda: app[LISTS].current, cache=app[CACHE],
+                                 resolver=resolver, flight=flight)
+        yield
+        await resolver.close()
+        await session.close()
+        await app[REPORTS].close()
 
 
 def run(settings: Settings) -> None:
@@ -154,6 +160,7 @@ def run(settings: Settings) -> None:
         level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     app = create_app(settings)
+    app.on_startup.append(backends.reload_on_sighup)
     web.run_app(
         app,
         host=settings.host,

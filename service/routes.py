@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from service import inputs, present, urls
+from service import backends, inputs, present, urls
 from service.assess import RESOLVE_MODES
 from service.errors import LinkGuardError, ValidationFailed
 from service.messages import pick_lang
@@ -112,8 +112,11 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
+    """200 while this replica answers; `status` is "degraded" while Redis is down, and
+    `replicas` maps every live replica to the lists version it serves."""
     lists = request.app[LISTS].current
-    return web.json_response({"status": "ready", "lists_version": lists.version})
+    state = await backends.readiness(request.app)
+    return web.json_response({**state, "lists_version": lists.version})
 
 
 def setup(app: web.Application) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.abc import AbstractResolver
 
+from service.announce import Announcer
 from service.assess import Assessor
 from service.cache import Cache
 from service.guard import GuardPolicy
 from service.loader import Lists
+from service.ratelimit import RateGate
+from service.redis_client import RedisLink
 from service.settings import Settings
 from service.store import ReportStore
 
@@ -32,3 +35,6 @@ REPORTS = web.AppKey("reports", ReportStore)
 ASSESSOR = web.AppKey("assessor", Assessor)
 ResolverOptions = tuple[AbstractResolver | None, GuardPolicy | None]  # test DNS, test allowance
 RESOLVER_OPTIONS: web.AppKey[ResolverOptions] = web.AppKey("resolver_options")
+LIMITER = web.AppKey("limiter", RateGate)  # absent when LINKGUARD_RATE_LIMIT=0
+ANNOUNCER = web.AppKey("announcer", Announcer)  # list reloads to every replica
+REDIS = web.AppKey("redis", RedisLink)  # absent without LINKGUARD_REDIS_URL
