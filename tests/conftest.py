@@ -11,6 +11,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from service.settings import REPO_BLOCKLISTS, Settings
 
+pytest_plugins = ["redis_fixtures"]  # real redis-server fixtures (tests/redis_fixtures.py)
+
 TEST_PHISHING = """\
 # Test entries: hosts under .test and example domains only.
 evil-phish.test
