@@ -100,13 +100,20 @@ def clear_caches() -> None:
         fn.cache_clear()
 
 
-def run_detectors(subjects: list[Subject], ref: Reference) -> tuple[list[list[Signal]], float]:
-    """Every detector over every subject, once, caches cold; returns signals and seconds."""
-    clear_caches()
-    gc.collect()
-    start = time.perf_counter()
-    out = [[s for detect in lookalike.DETECTORS for s in detect(subj, ref)] for subj in subjects]
-    return out, time.perf_counter() - start
+def run_detectors(subjects: list[Subject], ref: Reference,
+                  passes: int = 3) -> tuple[list[list[Signal]], float]:
+    """Every detector over every subject with cold caches; the best of `passes` passes (the
+    machine may be shared), with the signals of the last one."""
+    best = float("inf")
+    out: list[list[Signal]] = []
+    for _ in range(passes):
+        clear_caches()
+        gc.collect()
+        start = time.perf_counter()
+        out = [[s for detect in lookalike.DETECTORS for s in detect(subj, ref)]
+               for subj in subjects]
+        best = min(best, time.perf_counter() - start)
+    return out, best
 
 
 def levenshtein_rule(tbl: TargetTable) -> Callable[[Subject], bool]:
@@ -187,7 +194,7 @@ def main() -> None:
         per_code.append((code, rate(hit, typo_idx), rate(hit, combo_idx), rate(hit, legit_idx)))
     table("Recall per detector (share of each set where the code fired)", per_code)
 
-    table("Speed (one core, caches cold, one pass)", [
+    table("Speed (one core, caches cold, best of 3 passes)", [
         ("what", "domains", "seconds", "domains/s"),
         ("all lookalike + idn detectors", str(len(subjects)), f"{seconds:.2f}",
          f"{len(subjects) / seconds:,.0f}"),

@@ -93,6 +93,7 @@ def _inside_keyword(text: str, start: int, end: int, words: tuple[str, ...]) -> 
 
 
 def _keyword_in(parts: list[str], keywords: Mapping[str, str]) -> str | None:
+    """The first lure keyword in the parts (a short one only as a whole part: "vn")."""
     for part in parts:
         if part in keywords:
             return keywords[part]

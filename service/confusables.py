@@ -24,17 +24,22 @@ _EXTRA_CONFUSABLES: dict[str, str] = {
     **dict.fromkeys("мӎ", "m"), **dict.fromkeys("єҽҿၔ", "e"), "ґ": "r",
     **dict.fromkeys("ғӻ", "f"), **dict.fromkeys("ҫင", "c"), **dict.fromkeys("ұ丫", "y"),
     **dict.fromkeys("χҳӽӿ乂", "x"), **dict.fromkeys("ԃძ", "d"), **dict.fromkeys("ԍဌ", "g"),
-    **dict.fromkeys("ടรຣຮ", "s"), "၂": "j", **dict.fromkeys("०০੦૦ଠ୦೦", "o"),
+    **dict.fromkeys("ടรຣຮ", "s"), "၂": "j", **dict.fromkeys("०০੦૦ଠ୦೦စ", "o"),
     **dict.fromkeys("৭੧૧", "q"), **dict.fromkeys("บບ", "u"), "θ": "0",
-    **dict.fromkeys("२২੨૨೩೭շ", "2"), **dict.fromkeys("зҙӡउওਤ੩૩౩ဒვპ", "3"),
+    **dict.fromkeys("२২੨૨೩೭շ", "2"), **dict.fromkeys("зҙӡउওਤ੩૩౩ဒვპკੜ", "3"),
     **dict.fromkeys("੫丩ㄐ", "4"), "ճ": "6", **dict.fromkeys("৪੪୫", "8"),
     **dict.fromkeys("૭୨౨", "9"), **dict.fromkeys("—一―⸺⸻", "-"),
 }
 _EXTRA_TABLE = str.maketrans(_EXTRA_CONFUSABLES)
 
 # Chromium: characters that look like more than one thing get one skeleton per reading.
-# U+04CF (ӏ) reads as l besides ICU's i.
-_ALTERNATIVES: dict[str, tuple[str, ...]] = {"þ": ("b", "p"), "œ": ("ce", "oe"), "ӏ": ("l",)}
+# U+04CF (ӏ) reads as l besides ICU's i; ł as t besides l (crbug.com/1250993: łest.net);
+# ß as b (Chromium's tests find youtube.com in youtuße.com; ICU keeps ß apart).
+# Later Chromium additions to the extra map above: စ (crbug.com/1207187), კ and ੜ
+# (crbug.com/1156531).
+_ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "þ": ("b", "p"), "œ": ("ce", "oe"), "ӏ": ("l",), "ł": ("t",), "ß": ("b",),
+}
 _MAX_ALTERNATIVE_CHARS = 5  # Chromium kMaxCharactersWithMultipleSkeletons
 _MAX_ALTERNATIVE_LENGTH = 32  # Chromium kMaxHostnameLengthToComputeSupplementalHostnames
 
@@ -85,11 +90,11 @@ def _readings(text: str) -> set[str]:
 @functools.lru_cache(maxsize=65536)
 def skeletons(text: str) -> frozenset[str]:
     """UTS #39 skeletons of `text` as Chromium computes them for hostnames (one or more)."""
-    text = drop_diacritics(text.rstrip("."))
+    text = text.rstrip(".")
     if not text:
         return frozenset()
     return frozenset(
-        str(_SPOOF.getSkeleton(0, reading.translate(_EXTRA_TABLE)))
+        str(_SPOOF.getSkeleton(0, drop_diacritics(reading).translate(_EXTRA_TABLE)))
         for reading in _readings(text)
     )
 

@@ -90,7 +90,7 @@ _WHOLE_SCRIPTS = (
 
 # Chromium digit_lookalikes_: a label made only of digits and these reads as a number.
 _DIGITS = frozenset("0123456789")
-_DIGIT_LOOKALIKES = frozenset("θ२২੨૨೩೭շзҙӡउওਤ੩૩౩ဒვპੜ੫丩ㄐճ৪੪୫૭୨౨")
+_DIGIT_LOOKALIKES = frozenset("θ२২੨૨೩೭շзҙӡउওਤ੩૩౩ဒვპკੜ੫丩ㄐճ৪੪୫૭୨౨")  # კ: crbug.com/1156531
 
 _NON_ASCII_LATIN = icu.UnicodeSet("[[:Latin:] - [a-zA-Z]]")
 _LGC_AND_ASCII = icu.UnicodeSet(

@@ -46,9 +46,13 @@ def _evidence(view: HostView, brand: Brand, **extra: str) -> dict[str, str]:
 
 
 def detect_idn(subject: Subject, ref: Reference) -> Iterator[Signal]:
-    """idn.*: Unicode labels a browser would refuse to display (no protected target needed)."""
+    """idn.*: Unicode labels a browser would refuse to display (no protected target needed).
+
+    As Chromium's ShouldBlockBySpoofCheckResult, a one-character registrable label (τ.com)
+    is shown as punycode by browsers but is not worth a warning.
+    """
     host = subject.url.host
-    if "xn--" not in host:
+    if "xn--" not in host or len(idn.to_unicode(subject.url.registrable)[0].split(".")[0]) < 2:
         return
     for code, label in idn.host_problems(host):
         yield Signal(code, idn.WEIGHTS[code], {"host": idn.to_unicode(host)[0], "label": label})

@@ -68,6 +68,7 @@ class TargetTable:
     official: Mapping[str, Brand]  # official ASCII domain -> brand (subdomains count too)
     tokens: Mapping[str, Brand]  # exact brand token -> brand (tld swaps)
     keys: Mapping[str, Brand]  # visual key of a token -> brand (skeleton matches)
+    weak_keys: Mapping[str, Brand]  # visual keys of weak tokens: for Unicode labels only
     glyph_keys: Mapping[str, Brand]  # looser ASCII-glyph key -> brand (homoglyphs)
     edit_keys: tuple[str, ...]  # visual keys and plain forms eligible for edit distance
     edit_brands: tuple[tuple[Brand, str], ...]  # (brand, token) for each edit key
@@ -181,6 +182,7 @@ def table_from_brands(brands: Iterable[Brand], keywords: Mapping[str, str],
     official: dict[str, Brand] = {}
     tokens: dict[str, Brand] = {}
     keys: dict[str, Brand] = {}
+    weak_keys: dict[str, Brand] = {}
     glyphs: dict[str, Brand] = {}
     edits: dict[str, tuple[Brand, str]] = {}
     embeds: dict[str, list[Embed]] = {}
@@ -200,6 +202,8 @@ def table_from_brands(brands: Iterable[Brand], keywords: Mapping[str, str],
             edits.setdefault(token, (brand, token))
         for token in brand.weak:
             combo.setdefault(_key(token), (token, brand, True))
+            for key in visual_keys(token):
+                weak_keys.setdefault(key, brand)
     for brand in brands:  # only domains named by a brand token are worth spelling out
         for domain in brand.domains:
             reg = to_unicode(registrable(domain))[0]
@@ -214,7 +218,8 @@ def table_from_brands(brands: Iterable[Brand], keywords: Mapping[str, str],
     # reports the longest key starting at each position (re's alternation is ordered).
     alternation = "|".join(re.escape(k) for k in sorted(combo, key=len, reverse=True))
     return TargetTable(
-        brands=brands, official=official, tokens=tokens, keys=keys, glyph_keys=glyphs,
+        brands=brands, official=official, tokens=tokens, keys=keys, weak_keys=weak_keys,
+        glyph_keys=glyphs,
         edit_keys=tuple(edits), edit_brands=tuple(edits.values()),
         embeds={k: tuple(v) for k, v in embeds.items()}, embeds_compact=embeds_compact,
         combo=combo, combo_pattern=re.compile(f"(?=({alternation or '(?!)'}))"),

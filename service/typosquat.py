@@ -54,9 +54,14 @@ def _tld_swap(view: HostView, table: TargetTable) -> Hit | None:
 
 
 def _skeleton(view: HostView, table: TargetTable) -> Hit | None:
-    """Same UTS #39 skeleton after dropping diacritics (fаcebook, vietcombạnk, faceb00k)."""
+    """Same UTS #39 skeleton after dropping diacritics (fаcebook, vietcombạnk, faceb00k).
+
+    Weak tokens (acb, o2) match too when the label is Unicode: nobody writes "асb" in
+    Cyrillic by chance (Chromium matches IDN skeletons against its whole top-domain list)."""
     for key in view.keys:
         brand = table.keys.get(key)
+        if brand is None and not view.label.isascii():
+            brand = table.weak_keys.get(key)
         if brand is not None:
             return Hit(SKELETON, brand, key, WEIGHTS[SKELETON])
     return None
