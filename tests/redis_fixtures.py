@@ -152,3 +152,10 @@ def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisClu
 def cluster_url(redis_cluster: RedisCluster) -> str:
     redis_cluster.flush()
     return redis_cluster.url
+
+
+@pytest.fixture(params=["single", "cluster"])
+def any_redis(request: pytest.FixtureRequest) -> str:
+    """A flushed Redis URL: one node, then a 3-master cluster (`redis+cluster://`)."""
+    name = "redis_url" if request.param == "single" else "cluster_url"
+    return str(request.getfixturevalue(name))
