@@ -150,6 +150,9 @@ def test_service_down_fail_closed_shows_cant_verify(launch: Any) -> None:
     assert kind(page) == "unverified"
     assert page.inner_text("h1") == "Link Guard can't check this link right now"
     assert page.is_visible("#retry")
+    page.click("#details summary")
+    page.click("#proceed")  # the student may still go on, once, unless the school turned it off
+    page.wait_for_selector("#landed", timeout=10_000)
 
 
 HOSTILE = [
@@ -291,3 +294,37 @@ def test_managed_policy_is_honoured_and_locks_its_controls(
         assert saved["rejected"] == ["allowProceed"] and saved["saved"] == ["markers"]
     finally:
         policy.unlink(missing_ok=True)
+
+
+def test_tell_a_trusted_adult_prepares_a_defanged_message(launch: Any) -> None:
+    browser = launch()
+    page = browser.new_page()
+    browser.open(page, BLOCKLISTED)
+    browser.wait_for_warning(page)
+    page.click("#tell")
+    page.wait_for_function("() => document.getElementById('share-status').textContent !== ''")
+    text = page.input_value("#share-text")
+    assert "hxxp://evil-phish[.]test/" in text
+    assert "list of scam or dangerous sites" in text
+    assert "http://evil-phish.test" not in text
+
+
+@pytest.mark.parametrize(
+    ("mode", "target", "expected_kind", "visible"),
+    [
+        ("check", SAFE, "safe", "#open-safe"),  # context menu "Check this link"
+        ("report", LOOKALIKE, "warn", "#report"),  # context menu "Report this link"
+    ],
+)
+def test_pages_the_context_menu_opens(
+    launch: Any, servers: Any, mode: str, target: str, expected_kind: str, visible: str
+) -> None:
+    browser = launch()
+    page = browser.new_page()
+    before = servers.pages.count("safe-site.test") + servers.pages.count("faceb00k.com")
+    page.goto(f"{browser.page_url('warning.html')}?mode={mode}#{target}")
+    browser.wait_for_warning(page)
+    assert kind(page) == expected_kind
+    assert page.is_visible(visible)
+    after = servers.pages.count("safe-site.test") + servers.pages.count("faceb00k.com")
+    assert after == before  # checked without visiting
