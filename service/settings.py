@@ -43,6 +43,10 @@ class Settings:
     resolve_allow_private: bool = False  # intranet deployments only; off by default
     proceed_allowed: bool = True  # informational: the extension's policy default
     shutdown_timeout: float = 10.0
+    # Lists maintenance (docs/maintainers.md)
+    lists_poll_seconds: float = 30.0  # stat the list files this often, reload on change; 0 = off
+    feed_timeout: float = 120.0  # `linkguard lists update`: whole download of one feed, seconds
+    feed_max_bytes: int = 32 * 1024 * 1024  # a feed larger than this is refused (decompressed)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -93,6 +97,12 @@ class Settings:
             raise bad("resolve_timeout", "timeouts must be positive seconds")
         if not 0 <= self.resolve_max_hops <= 20:
             raise bad("resolve_max_hops", "use 0-20 hops (default 10)")
+        if self.lists_poll_seconds < 0:
+            raise bad("lists_poll_seconds", "must be >= 0 seconds (0 turns polling off)")
+        if self.feed_timeout <= 0:
+            raise bad("feed_timeout", "must be positive seconds")
+        if self.feed_max_bytes < 1024:
+            raise bad("feed_max_bytes", "must be at least 1024 bytes")
         if self.cache_size < 0:
             raise bad("cache_size", "must be >= 0 entries")
         for cidr in self.trusted_proxies:
