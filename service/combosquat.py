@@ -110,7 +110,8 @@ def _classify(text: str, start: int, end: int, apart: bool, view: HostView, toke
     parts = [p for p in _PARTS.split(rest) if p and p not in IGNORED_PARTS]
     if not parts:
         return None
-    word = _keyword_in(parts, keywords)
+    # Parts one by one ("vn" only as a whole part), then glued: "dang-nhap" is "dangnhap".
+    word = _keyword_in(parts, keywords) or _keyword_in(["".join(parts)], keywords)
     if word is not None:
         return "keyword", word
     # Digits are read from the host itself: the skeleton turns 0 and 1 into o and l.

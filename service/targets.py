@@ -42,11 +42,11 @@ class Brand:
         return self.domains[0]
 
     def suggestion(self, suffix: str) -> str:
-        """The official domain with the same public suffix as a lookalike, else the primary."""
-        for domain in self.domains:
-            if domain.endswith("." + suffix) and domain.count(".") == suffix.count(".") + 1:
-                return domain
-        return self.primary
+        """The brand's own name under the lookalike's suffix when it owns it (shopee.ph for
+        shopee-xacminh.ph), else the primary domain."""
+        label = self.primary.split(".", 1)[0]
+        wanted = f"{label}.{suffix}"
+        return wanted if wanted in self.domains else self.primary
 
 
 @dataclass(frozen=True, slots=True)
