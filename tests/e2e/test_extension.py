@@ -52,7 +52,7 @@ def test_blocklisted_host_gets_the_warning_page_with_its_reason(
 
 
 def test_click_on_a_prechecked_lookalike_link_never_reaches_its_server(
-    launch: Any, servers: Any
+    launch: Any, servers: Any, shot: Any
 ) -> None:
     browser = launch()
     page = browser.new_page()
@@ -65,6 +65,8 @@ def test_click_on_a_prechecked_lookalike_link_never_reaches_its_server(
     browser.wait_for_warning(page)
     assert kind(page) == "warn"
     assert "facebook.com" in page.inner_text("#suggestion")
+    assert page.inner_text(".url .hl") == "00"  # the digits posing as letters are highlighted
+    shot(page, "warning-lookalike-en.png")
     # A script navigation (no click to intercept) is stopped by the session rule.
     page.goto("http://school.test/links")
     wait_marked(page, "#lookalike", "dangerous")
