@@ -131,7 +131,11 @@ def levenshtein_rule(tbl: TargetTable) -> Callable[[Subject], bool]:
 
 
 def pct(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "-"
+    """A percentage, with two decimals below 1% (false-positive rates live there)."""
+    if not whole:
+        return "-"
+    value = 100 * part / whole
+    return f"{value:.2f}%" if value < 1 else f"{value:.1f}%"
 
 
 def main() -> None:
