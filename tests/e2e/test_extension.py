@@ -330,3 +330,18 @@ def test_pages_the_context_menu_opens(
     assert page.is_visible(visible)
     after = servers.pages.count("safe-site.test") + servers.pages.count("faceb00k.com")
     assert after == before  # checked without visiting
+
+
+def test_a_web_page_cannot_frame_the_warning_page(launch: Any) -> None:
+    browser = launch()
+    page = browser.new_page()
+    page.goto("http://school.test/")
+    page.evaluate(
+        "(src) => { const f = document.createElement('iframe'); f.src = src;"
+        " document.body.append(f); }",
+        f"{browser.page_url('warning.html')}#{BLOCKLISTED}",
+    )
+    page.wait_for_timeout(1000)
+    framed = [f for f in page.frames if f != page.main_frame]
+    assert framed
+    assert not any(f.url.startswith(browser.origin) for f in framed)  # CSP frame-ancestors 'none'
