@@ -231,7 +231,7 @@ def host_problems(host: str) -> list[tuple[str, str]]:
     label per code. Invalid IDNA (bad punycode, Bidi or joiner rules) is one problem."""
     unicode_host, valid = to_unicode(host)
     if not valid:
-        return [(INVALID, unicode_host)]
+        return [(INVALID, host)]  # the decoded form holds U+FFFD: show the ASCII one
     labels = unicode_host.split(".")
     tld_unicode = labels[-1]
     tld = host.rsplit(".", 1)[-1]

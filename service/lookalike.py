@@ -54,8 +54,9 @@ def detect_idn(subject: Subject, ref: Reference) -> Iterator[Signal]:
     host = subject.url.host
     if "xn--" not in host or len(idn.to_unicode(subject.url.registrable)[0].split(".")[0]) < 2:
         return
+    shown, valid = idn.to_unicode(host)
     for code, label in idn.host_problems(host):
-        yield Signal(code, idn.WEIGHTS[code], {"host": idn.to_unicode(host)[0], "label": label})
+        yield Signal(code, idn.WEIGHTS[code], {"host": shown if valid else host, "label": label})
 
 
 def detect_typosquat(subject: Subject, ref: Reference) -> Iterator[Signal]:

@@ -133,6 +133,7 @@ def test_no_targets_no_lookalike_signals_but_idn_rules_still_apply() -> None:
     ("ab♥.com", "idn.disallowed_chars"),
     ("google丨com.com", "idn.dangerous_pattern"),
     ("abc一def.com", "idn.dangerous_pattern"),
+    ("xn--example-.com", "idn.invalid"),
 ])
 def test_idn_rules(host: str, code: str) -> None:
     assert code in by_code(host)
