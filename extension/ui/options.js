@@ -60,11 +60,9 @@ async function save(event) {
     status.dataset.state = "failed";
     return;
   }
+  await load(); // a new language applies at once, and the confirmation is said in it
   status.textContent = answer.rejected.length ? t("saveRejected", [answer.rejected.join(", ")]) : t("saved");
   status.dataset.state = answer.rejected.length ? "failed" : "saved";
-  const said = status.textContent;
-  await load(); // a new language applies at once
-  status.textContent = said;
 }
 
 async function test() {
