@@ -20,6 +20,7 @@ ext.webNavigation.onErrorOccurred.addListener((d) => onErrorOccurred(d).catch(lo
 ext.tabs.onRemoved.addListener((tabId) => onTabRemoved(tabId).catch(logError("tab removed")));
 ext.contextMenus.onClicked.addListener((info, tab) => onMenuClicked(info, tab).catch(logError("context menu")));
 ext.runtime.onInstalled.addListener(() => installMenus().catch(logError("menus")));
+ext.runtime.onStartup.addListener(() => installMenus().catch(logError("menus"))); // Firefox forgets menus
 ext.storage.onChanged.addListener((changes, area) => {
   // Menu titles follow the student's language.
   if (area === "managed" || (area === "local" && changes.settings)) installMenus().catch(logError("menus"));

@@ -18,16 +18,24 @@ async function syncRule(url, result) {
   else await unprotect(url);
 }
 
+// What a cached answer must be to be reused: any answer; one good enough to decide a navigation; or a full
+// check (resolve=auto) with its redirect chain, which the warning page and the popup show.
+const ENOUGH = {
+  any: () => true,
+  navigation: sufficientForNavigation,
+  resolved: (entry) => entry.mode !== "never",
+};
+
 /**
- * Outcome for one URL: {result, cached} or {error}. `full` asks the service to resolve redirects when it
- * helps (resolve=auto); a cached batch answer is reused only when it is enough to decide a navigation.
+ * Outcome for one URL: {result, cached} or {error}. The service is asked with resolve=auto (it follows
+ * redirect chains when that helps) unless the cache already holds an answer that is `need`-enough.
  */
-export async function check(rawUrl, { full = true } = {}) {
+export async function check(rawUrl, { need = "navigation" } = {}) {
   const url = cacheUrl(rawUrl);
   if (url === null) return { error: { code: "invalid_url", message: "not a URL" } };
   const lang = await getLang();
   const entry = await verdictCache.get(lang, url);
-  if (entry && (!full || sufficientForNavigation(entry))) return { result: entry.result, cached: true };
+  if (entry && ENOUGH[need](entry)) return { result: entry.result, cached: true };
   const key = `${lang}|${url}`;
   if (!inflight.has(key)) {
     const work = (async () => {

@@ -17,9 +17,10 @@ function fail(code, message = code) {
   return Object.assign(new Error(message), { code });
 }
 
-async function assess(url) {
+/** Verdict, action and whether proceeding is allowed; `need` as in checker.check. */
+async function assess(url, need = "resolved") {
   const settings = await getSettings();
-  const outcome = await check(url, { full: true });
+  const outcome = await check(url, { need });
   const action = actionFor(outcome, settings.values);
   return { outcome, action, canProceed: canProceed({ url, kind: action.kind, settings: settings.values }) };
 }
@@ -92,7 +93,7 @@ export const routes = {
       const url = proceedTarget(msg.url);
       if (url === null) throw fail("scheme", "only http and https links can be opened");
       if (!sender.tab) throw fail("no_tab");
-      const { action, canProceed: allowed } = await assess(url); // decided here, never by the page
+      const { action, canProceed: allowed } = await assess(url, "any"); // decided here, never by the page
       if (action.kind !== "allow") {
         if (!allowed) throw fail("not_allowed", "proceeding is turned off for this link");
         await allowOnce(sender.tab.id, url);

@@ -56,7 +56,7 @@ function setBadge(tabId, kind) {
 }
 
 async function decide(tabId, url, settings) {
-  const outcome = await check(url, { full: true });
+  const outcome = await check(url, { need: "navigation" });
   const action = actionFor(outcome, settings.values);
   if (latest.get(tabId) !== url) return action; // the student already went somewhere else
   const patch = { url, kind: action.kind, verdict: action.verdict || null };
