@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import MAPPED_HOSTS, PageServer, ServerThread
+from tests.e2e.harness import MAPPED_HOSTS, POLICY_DIR, POLICY_PREFIX, PageServer, ServerThread
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
@@ -130,6 +130,9 @@ def servers() -> Iterator[Servers]:
 def playwright_instance() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (make test installs Debian's chromium)")
+    # A policy file left by an interrupted run would lock every later browser: remove it first.
+    for stale in POLICY_DIR.glob(f"{POLICY_PREFIX}*.json") if POLICY_DIR.is_dir() else ():
+        stale.unlink(missing_ok=True)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -8,6 +8,7 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -16,6 +17,10 @@ from aiohttp import web
 # Hosts the browser maps to the page server (Chromium --host-resolver-rules). Real-looking names are
 # needed where the detectors look at a real registrable domain (faceb00k.com vs facebook.com).
 MAPPED_HOSTS = ("*.test", "faceb00k.com", "zalo.me")
+
+# Chromium on Linux reads managed policy (including 3rdparty extension policy) from here.
+POLICY_DIR = Path("/etc/chromium/policies/managed")
+POLICY_PREFIX = "linkguard-e2e-"
 
 LOOKALIKE = "http://faceb00k.com/login"
 BLOCKLISTED = "http://evil-phish.test/"

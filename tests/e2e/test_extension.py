@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import BLOCKLISTED, INVITE, LOOKALIKE, SAFE
+from tests.e2e.harness import BLOCKLISTED, INVITE, LOOKALIKE, POLICY_DIR, POLICY_PREFIX, SAFE
 
 pytestmark = pytest.mark.browser
 
@@ -247,10 +247,10 @@ def test_popup_shows_the_tab_verdict_and_checks_a_pasted_link(launch: Any, shot:
 def test_managed_policy_is_honoured_and_locks_its_controls(
     launch: Any, service: Any, tmp_path: Path
 ) -> None:
-    policy_dir = Path("/etc/chromium/policies/managed")
+    policy_dir = POLICY_DIR
     try:
         policy_dir.mkdir(parents=True, exist_ok=True)
-        policy = policy_dir / f"linkguard-e2e-{tmp_path.name}.json"
+        policy = policy_dir / f"{POLICY_PREFIX}{tmp_path.name}.json"
         policy.write_text(
             json.dumps(
                 {
