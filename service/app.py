@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger, AbstractResolver
 
-from service import backends, routes
+from service import admin, backends, listwatch, routes
 from service.assess import Assessor
 from service.connector import make_session
 from service.errors import LinkGuardError, RateLimited
@@ -135,6 +135,8 @@ def create_app(
     app[RESOLVER_OPTIONS] = (dns, policy)
     app.cleanup_ctx.append(_services)
     routes.setup(app)
+    listwatch.setup(app)  # reload serialization; polls the list files unless turned off
+    admin.setup(app)  # /v1/admin/* only when LINKGUARD_ADMIN_TOKEN is set
     return app
 
 
