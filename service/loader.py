@@ -8,21 +8,20 @@ counted and reported in its ListInfo, never fatal.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import inspect
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 from service.blocklist import Index, IndexBuilder
 from service.errors import ListError
 from service.list_formats import LineError, Report
 from service.lists import ListSpec, Manifest, iter_list, parse_list, parse_manifest
+from service.lures import build_rules
 from service.model import Reference
+from service.targets import TargetTable, build_targets, build_targets_from_domains
 
 log = logging.getLogger(__name__)
 
@@ -153,45 +152,16 @@ def _reference(
         domains = _decode(seen.read(Path(override), "protected targets override"), override)
         names = [line.split("#")[0].strip() for line in domains.splitlines()]
         names = [name for name in names if name]
-        targets = _build("lookalike", "build_targets_from_domains", names, override, keywords)
+        table: TargetTable | None = build_targets_from_domains(names, keywords)
     else:
         protected = text("protected", optional=True)
-        if protected is not None:
-            targets = _build("lookalike", "build_targets", protected, "protected", keywords)
-        else:
-            targets = None
-    lures = None if keywords is None else _build("lures", "build_rules", keywords, "lure_keywords")
+        table = None if protected is None else build_targets(protected, keywords)
     return Reference(
         shorteners=_hosts(shorteners, "shorteners"),
         suspicious_tlds=_tlds(tlds),
-        targets=targets,
-        lures=lures,
+        targets=table,
+        lures=build_rules(),
     )
-
-
-def _build(
-    module: str, function: str, argument: object, what: object, keywords: str | None = None
-) -> Any:
-    """Call `service.<module>.<function>(argument)`; None while that module does not exist.
-
-    The lure keywords go along as `keywords_text` when the builder takes them (the lookalike
-    tables use them for combosquatting: brand + "xacminh", "login", ...).
-    """
-    try:
-        found = importlib.import_module(f"service.{module}")
-        builder: Callable[..., Any] = getattr(found, function)
-    except (ImportError, AttributeError):
-        log.warning("service.%s.%s is not available; %s not loaded", module, function, what)
-        return None
-    extra = {}
-    if keywords is not None and "keywords_text" in inspect.signature(builder).parameters:
-        extra["keywords_text"] = keywords
-    try:
-        return builder(argument, **extra)
-    except ListError:
-        raise
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ListError(f"reference {what}: {exc}") from None
 
 
 def _hosts(text: str | None, name: str) -> frozenset[str]:

@@ -103,9 +103,8 @@ class LureRules:
     file_pattern: re.Pattern[str]
 
 
-def build_rules(text: str | None = None) -> LureRules:
-    """The lure rules. The patterns are this module's constants; `text` (the lure keywords
-    the loader hands every reference builder) is accepted for that uniform call and unused."""
+def build_rules() -> LureRules:
+    """The lure rules, prepared once per load from this module's pattern constants."""
     by_host: dict[str, list[Pattern]] = {}
     for pattern in PATTERNS:
         by_host.setdefault(pattern.host, []).append(pattern)

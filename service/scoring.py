@@ -4,28 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from service import structural
+from service import lookalike, lures, structural
 from service.blocklist import Index, Match
 from service.model import Detector, Reference, Signal, Subject, Verdict, level_for
 from service.urls import URL
 
-
-def _optional_detectors(module_name: str) -> tuple[Detector, ...]:
-    """Detector tables of feature modules that may be absent in a partial checkout."""
-    import importlib
-
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:  # pragma: no cover - only while a feature module is not merged
-        return ()
-    return tuple(getattr(module, "DETECTORS", ()))
-
-
 # The detector table: every detector a small function, listed once (STYLE.md, h11 READERS).
 DETECTORS: tuple[Detector, ...] = (
     *structural.DETECTORS,
-    *_optional_detectors("service.lookalike"),
-    *_optional_detectors("service.lures"),
+    *lookalike.DETECTORS,
+    *lures.DETECTORS,
 )
 
 # Namespaces that say what a link asks the student to do (join, fill in, install), not who

@@ -6,8 +6,6 @@ import hashlib
 import os
 import re
 import shutil
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -151,9 +149,10 @@ def test_reference_data(lists_dir: Path) -> None:
     assert reference.suspicious_tlds == {"top", "xyz", "vip"}
 
 
-def test_missing_optional_reference_files_leave_detectors_off(lists_dir: Path) -> None:
+def test_missing_protected_targets_leave_lookalike_detectors_off(lists_dir: Path) -> None:
     reference = load_lists(lists_dir).reference  # protected.toml and lure.txt do not exist
-    assert reference.targets is None and reference.lures is None
+    assert reference.targets is None
+    assert reference.lures is not None  # lure patterns are constants, always on
 
 
 @pytest.mark.parametrize(
@@ -201,65 +200,42 @@ def test_heuristics_only_loads_reference_but_no_lists(lists_dir: Path) -> None:
     assert lists.version != load_lists(lists_dir).version
 
 
-def fake_module(monkeypatch: pytest.MonkeyPatch, name: str, **functions: object) -> None:
-    module = types.ModuleType(f"service.{name}")
-    for key, value in functions.items():
-        setattr(module, key, value)
-    monkeypatch.setitem(sys.modules, f"service.{name}", module)
+PROTECTED = """\
+[[target]]
+name = "Example Bank"
+category = "bank"
+domains = ["examplebank.vn"]
+"""
 
 
-def test_reference_builders_get_the_files(lists_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[str, object, object]] = []
-
-    def build_targets(text: str, keywords_text: str | None = None) -> str:
-        calls.append(("targets", text, keywords_text))
-        return "TARGETS"
-
-    def build_rules(text: str) -> str:
-        calls.append(("rules", text, None))
-        return "RULES"
-
-    fake_module(monkeypatch, "lookalike", build_targets=build_targets)
-    fake_module(monkeypatch, "lures", build_rules=build_rules)
-    (lists_dir / "protected.toml").write_text('[[target]]\nname = "x"\n')
-    (lists_dir / "lure.txt").write_text("nhiem vu\n")
+def test_reference_files_build_the_detector_tables(lists_dir: Path) -> None:
+    (lists_dir / "protected.toml").write_text(PROTECTED)
+    (lists_dir / "lure.txt").write_text("xacminh\n")
     reference = load_lists(lists_dir).reference
-    assert (reference.targets, reference.lures) == ("TARGETS", "RULES")
-    assert calls == [
-        ("targets", '[[target]]\nname = "x"\n', "nhiem vu\n"),
-        ("rules", "nhiem vu\n", None),
-    ]
+    assert reference.targets is not None and reference.lures is not None
+    assert [b.name for b in reference.targets.brands] == ["Example Bank"]
+    assert "xacminh" in reference.targets.keywords.values()
 
 
-def test_protected_override_is_one_domain_per_line(
-    lists_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    seen: list[list[str]] = []
-
-    def from_domains(lines: list[str]) -> str:
-        seen.append(list(lines))
-        return "FROM-DOMAINS"
-
-    fake_module(monkeypatch, "lookalike", build_targets_from_domains=from_domains)
+def test_protected_override_is_one_domain_per_line(lists_dir: Path, tmp_path: Path) -> None:
     override = tmp_path / "mine.txt"
     override.write_text("# ours\nschool.example.edu\n\nbank.example.vn # main\n")
     lists = load_lists(lists_dir, protected_override=override)
-    assert lists.reference.targets == "FROM-DOMAINS"
-    assert seen == [["school.example.edu", "bank.example.vn"]]
+    assert lists.reference.targets is not None
+    official = {d for b in lists.reference.targets.brands for d in b.domains}
+    assert official == {"school.example.edu", "bank.example.vn"}
     assert lists.version != load_lists(lists_dir).version
     with pytest.raises(ListError, match="protected targets override"):
         load_lists(lists_dir, protected_override=tmp_path / "missing.txt")
 
 
-def test_a_failing_reference_builder_is_a_list_error(
-    lists_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def build_targets(text: str) -> None:
-        raise ValueError("target 'x' has no domains")
-
-    fake_module(monkeypatch, "lookalike", build_targets=build_targets)
-    (lists_dir / "protected.toml").write_text("[[target]]\n")
-    with pytest.raises(ListError, match="reference protected: target 'x' has no domains"):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("[[target]]\n", "target without a name"), ("x=", "protected targets: Invalid value")],
+)
+def test_a_broken_protected_file_is_a_list_error(lists_dir: Path, text: str, message: str) -> None:
+    (lists_dir / "protected.toml").write_text(text)
+    with pytest.raises(ListError, match=message):
         load_lists(lists_dir)
 
 

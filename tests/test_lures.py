@@ -87,10 +87,6 @@ def test_no_rules_no_signals() -> None:
     assert run("https://zalo.me/g/abcdef", rules=None) == []
 
 
-def test_build_rules_accepts_the_keywords_the_loader_passes() -> None:
-    assert lures.build_rules("xác minh\nlogin").by_host == RULES.by_host
-
-
 @pytest.mark.parametrize("pattern", lures.PATTERNS, ids=lambda p: f"{p.host}{p.paths[0]}")
 def test_every_pattern_is_suspicious_never_dangerous(pattern: lures.Pattern) -> None:
     assert 30 <= pattern.score < 70
