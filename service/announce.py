@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from redis.asyncio.client import PubSub
 
 from service.errors import LinkGuardError
-from service.redis_client import REDIS_ERRORS, RedisLink
+from service.redis_client import REDIS_ERRORS, RedisLink, pause, stop_task
 
 log = logging.getLogger("linkguard.announce")
 
@@ -31,6 +31,7 @@ REPLICAS_KEY = "lg:{lists}:replicas"
 HEARTBEAT = 10.0  # seconds between acknowledgements
 STALE_AFTER = 3.5 * HEARTBEAT  # a replica silent this long has gone away
 RESUBSCRIBE_DELAY = 0.5
+POLL = 0.2  # seconds per wait for a message: how soon the listener notices it must stop
 
 
 def replica_id() -> str:
@@ -56,6 +57,7 @@ class Announcer:
         self._seen: str | None = None  # the last announced version we acted on
         self._unsent: str | None = None  # announced while Redis was down
         self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
 
     async def start(self) -> None:
         if self._link is None:
@@ -123,7 +125,7 @@ class Announcer:
 
     async def _listen(self) -> None:
         assert self._link is not None
-        while True:
+        while not self._stop.is_set():
             try:
                 pubsub = self._link.client.pubsub()
                 try:
@@ -135,17 +137,15 @@ class Announcer:
                         await pubsub.aclose()  # type: ignore[no-untyped-call]
             except REDIS_ERRORS:
                 # The link's probe logs the outage once; we just subscribe again.
-                await asyncio.sleep(RESUBSCRIBE_DELAY)
+                await pause(self._stop, RESUBSCRIBE_DELAY)
 
     async def _receive(self, pubsub: PubSub) -> None:
         next_ack = time.monotonic()
-        while True:
+        while not self._stop.is_set():
             if time.monotonic() >= next_ack:
                 await self.ack()
                 next_ack = time.monotonic() + HEARTBEAT
-            message = await pubsub.get_message(
-                ignore_subscribe_messages=True, timeout=HEARTBEAT / 2
-            )
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=POLL)
             if message is None or message.get("type") != "message":
                 continue
             try:
@@ -176,10 +176,9 @@ class Announcer:
         await self.ack()
 
     async def close(self) -> None:
+        self._stop.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_task(self._task)
         if self._link is not None and self._link.up:
             with contextlib.suppress(*REDIS_ERRORS):
                 await self._link.client.hdel(REPLICAS_KEY, self.replica)

@@ -35,6 +35,7 @@ CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
 CONNECT_TIMEOUT = 0.5  # seconds; loopback or LAN
 SOCKET_TIMEOUT = 1.0  # a hung Redis costs a request at most this (then we degrade)
 PROBE_INTERVAL = 0.5  # seconds between pings while Redis is down
+STOP_WAIT = 3.0  # seconds a background task gets to finish at shutdown
 
 Client = Redis | RedisCluster
 
@@ -81,6 +82,7 @@ class RedisLink:
         self._probe_interval = probe_interval
         self._probe: asyncio.Task[None] | None = None
         self._recovery: list[Callable[[], Awaitable[object]]] = []
+        self._stop = asyncio.Event()
 
     @classmethod
     def from_url(cls, url: str) -> RedisLink:
@@ -113,13 +115,14 @@ class RedisLink:
         self._probe = asyncio.get_running_loop().create_task(self._probe_until_up())
 
     async def _probe_until_up(self) -> None:
-        while True:
-            await asyncio.sleep(self._probe_interval)
+        while not await pause(self._stop, self._probe_interval):
             try:
                 await self.client.ping()
             except REDIS_ERRORS:
                 continue
             break
+        if self._stop.is_set():
+            return
         down_for = time.time() - (self._down_since or time.time())
         self._up, self._down_since = True, None
         log.warning("redis %s is back after %.1fs", self.url, down_for)
@@ -140,8 +143,29 @@ class RedisLink:
         }
 
     async def close(self) -> None:
+        self._stop.set()
         if self._probe is not None:
-            self._probe.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):  # shutting down
-                await self._probe
+            await stop_task(self._probe)
         await self.client.aclose()
+
+
+async def pause(stop: asyncio.Event, seconds: float) -> bool:
+    """Sleep `seconds` or until `stop` is set; True when stopping."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    return stop.is_set()
+
+
+async def stop_task(task: asyncio.Task[None]) -> None:
+    """Wait for a background task that saw its stop event; cancel it only as a last resort.
+
+    Cancelling a task in the middle of a redis-py command can swallow the cancellation and
+    leave the task waiting forever (redis/redis-py#2028, #2665 are of this family), so our
+    loops stop at a safe point between commands instead.
+    """
+    done, _ = await asyncio.wait({task}, timeout=STOP_WAIT)
+    if not done:
+        task.cancel()
+        await asyncio.wait({task}, timeout=STOP_WAIT)
+    elif not task.cancelled() and task.exception() is not None:
+        log.error("redis background task failed", exc_info=task.exception())
