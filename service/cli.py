@@ -14,6 +14,8 @@ import click
 from service import present
 from service.assess import Assessor
 from service.cache import MemoryCache
+from service.cli_lists import lists
+from service.cli_reports import reports
 from service.errors import LinkGuardError
 from service.loader import Lists, load_lists
 from service.messages import THREE_MUSTS, VERDICT_TITLES
@@ -144,3 +146,7 @@ def _emit_human(result: dict[str, Any], lang: str) -> None:
         click.echo(f"  {hint} {result['suggestion']}?")
     if level != "safe":
         click.echo("  " + " · ".join(THREE_MUSTS[lang]))
+
+
+main.add_command(lists)  # maintainer tools: service/cli_lists.py, cli_listedit.py
+main.add_command(reports)  # report review: service/cli_reports.py

@@ -109,7 +109,7 @@ async def accept_report(
 
     Adding first makes a retry safe: an entry already on the list counts as added.
     """
-    report = await _get(store, report_id)
+    report = await get_report(store, report_id)
     if report.status == "accepted":
         raise Conflict(f"report {report_id} was accepted already")
     spec = choose_list(manifest, report.kind, list_name)
@@ -123,12 +123,12 @@ async def accept_report(
 async def reject_report(store: ReportStore, report_id: str, *, note: str = "") -> Rejected:
     """Mark the report rejected. Rejecting an accepted one does not touch the lists: the
     caller says so, and the entry is removed with `linkguard lists remove`."""
-    report = await _get(store, report_id)
+    report = await get_report(store, report_id)
     reviewed = await store.review(report.id, status="rejected", note=note)
     return Rejected(reviewed or report, was_accepted=report.status == "accepted")
 
 
-async def _get(store: ReportStore, report_id: str) -> Report:
+async def get_report(store: ReportStore, report_id: str) -> Report:
     report = await store.get(report_id) if _plausible(report_id) else None
     if report is None:
         raise NotFound(f"no report with id {report_id[:80]!r}")
