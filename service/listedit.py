@@ -50,7 +50,8 @@ def parse_target(text: str) -> Target:
             entry = Entry(canonical_host(raw[2:] if raw.startswith("*.") else raw), "host")
     except BadEntry as exc:
         shown = printable(raw, 100)
-        raise ListError(f"{shown!r} is not a valid host or URL: {exc.reason}") from None
+        reason = exc.reason.split(";")[0]  # the scanners' format hints do not apply here
+        raise ListError(f"{shown!r} is not a valid host or URL: {reason}") from None
     return Target(entry, raw)
 
 
