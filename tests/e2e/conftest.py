@@ -63,7 +63,7 @@ class Service:
         return [e for e in events if e.get("type") == "report"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     root = tmp_path_factory.mktemp("e2e-service")
     lists = root / "blocklists"
@@ -116,7 +116,7 @@ class Servers:
     pages: PageServer
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def servers() -> Iterator[Servers]:
     thread = ServerThread()
     thread.start()
@@ -126,7 +126,7 @@ def servers() -> Iterator[Servers]:
     thread.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (make test installs Debian's chromium)")
