@@ -46,21 +46,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+ADMIN_TOKEN = "e2e-admin-token-0123456789"  # >= 16 characters, as settings require
+
+
 @dataclass
 class Service:
     url: str
-    data_dir: Path
     log: Path
 
     def reports(self) -> list[dict[str, Any]]:
-        """Reports as stored by the service's file store (LINKGUARD_DATA_DIR/reports.jsonl)."""
-        path = self.data_dir / "reports.jsonl"
-        if not path.exists():
-            return []
-        events = [
-            json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line
-        ]
-        return [e for e in events if e.get("type") == "report"]
+        """Reports as the service stored them, read back through its admin API."""
+        request = urllib.request.Request(
+            f"{self.url}/v1/admin/reports?limit=100",
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as r:
+            return list(json.load(r)["reports"])
 
 
 @pytest.fixture(scope="package")
@@ -81,6 +82,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         "LINKGUARD_DATA_DIR": str(root / "var"),
         "LINKGUARD_RATE_LIMIT": "0",
         "LINKGUARD_LOG_LEVEL": "WARNING",
+        "LINKGUARD_ADMIN_TOKEN": ADMIN_TOKEN,
     }
     env.pop("LINKGUARD_REDIS_URL", None)
     log = root / "service.log"
@@ -102,7 +104,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
                 f"linkguard serve did not start:\n{log.read_text(errors='replace')[-3000:]}"
             )
         time.sleep(0.1)
-    yield Service(url=url, data_dir=root / "var", log=log)
+    yield Service(url=url, log=log)
     proc.terminate()
     try:
         proc.wait(timeout=10)
