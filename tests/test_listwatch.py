@@ -69,7 +69,7 @@ async def test_a_broken_edit_keeps_the_old_lists_then_a_fix_is_picked_up(
     app = polled.server.app
     loop = asyncio.get_running_loop()
     end = loop.time() + DEADLINE
-    while loop.time() < end:  # noqa: ASYNC110 - polling the app's state from outside
+    while loop.time() < end:
         if app[listwatch.RELOADS].last_error is not None:
             break
         await asyncio.sleep(0.05)
