@@ -93,21 +93,22 @@ def signature(lists_dir: Path, lists: Lists) -> Signature:
 
 
 async def _poller(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.get_running_loop().create_task(_watch(app))
+    # The first signature is taken before the app serves, so no edit can slip in unseen.
+    seen = signature(app[SETTINGS].lists_dir, app[LISTS].current)
+    task = asyncio.get_running_loop().create_task(_watch(app, seen))
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
 
 
-async def _watch(app: web.Application) -> None:
+async def _watch(app: web.Application, seen: Signature) -> None:
     settings = app[SETTINGS]
     interval = settings.lists_poll_seconds
 
     def current() -> Signature:
         return signature(settings.lists_dir, app[LISTS].current)
 
-    seen = await asyncio.to_thread(current)
     while True:
         await asyncio.sleep(interval)
         now = await asyncio.to_thread(current)
