@@ -62,6 +62,9 @@ class FeedServer:
     bodies: dict[str, Body] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     sent: dict[str, int] = field(default_factory=dict)  # bytes the huge routes wrote
+    admin_token: str = "feed-server-admin-token"
+    reload_answer: tuple[int, dict[str, object]] = (
+        200, {"old_version": "v-old", "new_version": "v-new", "changed": True})
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -144,6 +147,14 @@ def make_app(server: FeedServer) -> web.Application:
     async def loop(request: web.Request) -> web.Response:
         raise web.HTTPFound("/loop")
 
+    async def admin_reload(request: web.Request) -> web.Response:
+        """Stands in for a running service's POST /v1/admin/reload."""
+        if request.headers.get("Authorization") != f"Bearer {server.admin_token}":
+            return web.json_response({"error": {"code": "unauthorized", "message": "no"}},
+                                     status=401)
+        status, body = server.reload_answer
+        return web.json_response(body, status=status)
+
     @web.middleware
     async def record(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:
         server.requests.append((request.path, dict(request.headers)))
@@ -159,6 +170,7 @@ def make_app(server: FeedServer) -> web.Application:
     app.router.add_get("/html", html)
     app.router.add_get("/status/{code}", status)
     app.router.add_get("/loop", loop)
+    app.router.add_post("/v1/admin/reload", admin_reload)
     return app
 
 
