@@ -85,7 +85,8 @@ class Assessor:
         future: asyncio.Future[Assessment] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            if self._flight is None:
+            # Offline scoring takes microseconds: sharing it would cost more than doing it.
+            if self._flight is None or resolve == "never":
                 result = await self._compute(raw, url, lists, key, resolve)
             else:
                 result = await self._flight.run(

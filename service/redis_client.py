@@ -133,10 +133,9 @@ class RedisLink:
                 log.exception("redis recovery step failed")
 
     def status(self) -> dict[str, Any]:
-        """For /readyz: which Redis, whether it answers, since when it does not."""
+        """For /readyz: whether Redis answers, since when it does not, how often it failed."""
         return {
-            "backend": self.kind,
-            "url": self.url,
+            "backend": self.kind,  # no URL: /readyz is public, the Redis address is not
             "up": self._up,
             "down_since": self._down_since,
             "outages": self.outages,

@@ -14,11 +14,13 @@ from redis_fixtures import RedisServer
 
 from service.app import HANDLER_ARGS, create_app
 from service.assess import TTL_BY_LEVEL, cache_key
+from service.guard import GuardPolicy
 from service.model import Assessment, Hop, Verdict
 from service.redis_client import RedisLink, connect
 from service.redis_flight import RedisFlight
 from service.reload import reload_lists
 from service.settings import Settings
+from tests.servers import Seen, TestDNS, chain_app
 
 pytestmark = pytest.mark.redis
 
@@ -175,3 +177,33 @@ async def test_redis_down_at_start_degrades_logs_once_and_recovers(
     assert [r for r in caplog.records if "is back" in r.getMessage()]
     assert (await check(client, "http://phish.example.com/z"))["cached"] is False
     assert (await check(client, "http://phish.example.com/z"))["cached"] is True  # via Redis
+
+
+async def test_replicas_share_one_redirect_resolution(
+    aiohttp_server: Any, aiohttp_client: Any, lists_dir: Path, tmp_path: Path, any_redis: str
+) -> None:
+    """Two replicas, four simultaneous checks of one new short link: the chain's slow hop is
+    fetched as often as one resolution fetches it, not once per replica."""
+    seen = Seen()
+    upstream = await aiohttp_server(chain_app(seen), host="127.0.0.1")
+    with (lists_dir / "reference/url-shorteners.txt").open("a") as f:
+        f.write("\nshort.test\n")
+    settings = Settings(lists_dir=lists_dir, data_dir=tmp_path / "var", rate_limit=0,
+                        redis_url=any_redis)
+    policy = GuardPolicy.from_settings(settings, test_allowance=[("127.0.0.1", upstream.port)])
+    clients = []
+    for _ in range(2):
+        server = TestServer(create_app(settings, dns=TestDNS(), policy=policy))
+        await server.start_server(**HANDLER_ARGS)
+        clients.append(await aiohttp_client(server))
+
+    def link(n: int) -> str:
+        return f"http://short.test:{upstream.port}/go?to=/pause/{n}"
+
+    await check(clients[0], link(1), resolve="always")  # how many fetches one resolution makes
+    one = sum(v for (_, path), v in seen.hits.items() if path == "/pause/1")
+    results = await asyncio.gather(*(check(c, link(2), resolve="always") for c in clients * 2))
+    shared = sum(v for (_, path), v in seen.hits.items() if path == "/pause/2")
+    assert one >= 1 and shared == one
+    assert sorted(r["cached"] for r in results).count(False) <= 2  # one per replica at most
+    assert {r["final_url"] for r in results} == {f"http://short.test:{upstream.port}/pause/2"}
