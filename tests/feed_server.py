@@ -197,10 +197,18 @@ def serve_in_thread() -> Iterator[FeedServer]:
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     assert ready.wait(10), "feed server did not start"
+    async def stop() -> None:
+        await runner.cleanup()
+        # Handlers still sleeping (/slow, /stall) end here, not when the loop is collected.
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
     try:
         yield server
     finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
         loop.close()
