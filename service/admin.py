@@ -100,11 +100,11 @@ async def accept(request: web.Request) -> web.Response:
     lists_dir = app[SETTINGS].lists_dir
     try:
         manifest = await asyncio.to_thread(listfiles.read_manifest, lists_dir)
-        guard = await asyncio.to_thread(load_guard, lists_dir, manifest)
+        current = app[LISTS].current
+        guard = await asyncio.to_thread(load_guard, lists_dir, manifest, lists=current)
         done = await review.accept_report(
             app[REPORTS], request.match_info["id"], lists_dir=lists_dir, manifest=manifest,
-            guard=guard, index=app[LISTS].current.index, list_name=name, note=note,
-            entry_as=entry_as)
+            guard=guard, index=current.index, list_name=name, note=note, entry_as=entry_as)
     except ListError as exc:
         raise _list_error(exc) from None
     body: dict[str, Any] = {

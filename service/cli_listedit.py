@@ -122,7 +122,7 @@ def export(fmt: str, output: Path | None, names: tuple[str, ...]) -> None:
     manifest = loaded.manifest
     chosen = [_named(manifest, n) for n in names] or [
         s for s in manifest.enabled if s.action == "block"]
-    guard = load_guard(config.lists_dir, manifest)
+    guard = load_guard(config.lists_dir, manifest, lists=loaded)
     entries, skipped = _collect(config.lists_dir, chosen, manifest, guard, fmt)
     header = [
         f"Title: Not Alone Link Guard export ({', '.join(s.name for s in chosen)})",

@@ -113,14 +113,14 @@ def accept(report_id: str, list_name: str | None, entry_as: str | None, note: st
     """Accept a report: phishing -> local-phishing, scam -> local-scam, lure -> local-lure,
     false_positive -> local-allow (the report id goes in the entry's comment); then reload."""
     config = settings()
+    loaded = load_lists(config.lists_dir)
     manifest = listfiles.read_manifest(config.lists_dir)
-    guard = load_guard(config.lists_dir, manifest)
-    index = load_lists(config.lists_dir).index
+    guard = load_guard(config.lists_dir, manifest, lists=loaded)
 
     async def work(store: ReportStore) -> review.Accepted:
         return await review.accept_report(
             store, report_id, lists_dir=config.lists_dir, manifest=manifest, guard=guard,
-            index=index, list_name=list_name, note=note, entry_as=entry_as)
+            index=loaded.index, list_name=list_name, note=note, entry_as=entry_as)
 
     done = _with_store(config, work)
     verb = "added" if done.edit.changed else "already on the list:"

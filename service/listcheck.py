@@ -61,7 +61,7 @@ def check_lists(lists_dir: Path) -> Checked:
         lists = load_lists(lists_dir)
         manifest = lists.manifest
         assert manifest is not None
-        guard = load_guard(lists_dir, manifest)
+        guard = load_guard(lists_dir, manifest, lists=lists)
     except ListError as exc:
         checked.add(ERROR, "manifest", 0, "load", exc.message)
         return checked

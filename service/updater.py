@@ -24,6 +24,7 @@ from service.feeds import FetchFailed, Progress, fetch
 from service.list_formats import EXCEPTION, URL, LineError, Report
 from service.listedit import filter_lines
 from service.lists import ListSpec, Manifest, iter_list
+from service.loader import Lists
 from service.targets import build_targets
 
 OK = ("updated", "unchanged", "not_modified", "checked")
@@ -70,11 +71,17 @@ def select(manifest: Manifest, names: Iterable[str]) -> list[ListSpec]:
     return chosen
 
 
-def load_guard(lists_dir: Path, manifest: Manifest) -> Guard:
-    """Protected targets' official domains and the host entries of every enabled allow list."""
+def load_guard(lists_dir: Path, manifest: Manifest, *, lists: Lists | None = None) -> Guard:
+    """Protected targets' official domains and the host entries of every enabled allow list.
+
+    With `lists` (a loaded snapshot) its protected targets are reused instead of built again.
+    """
     protected: frozenset[str] = frozenset()
     ref = manifest.reference.get("protected")
-    if ref is not None:
+    if lists is not None:
+        targets = lists.reference.targets
+        protected = frozenset(targets.official) if targets is not None else frozenset()
+    elif ref is not None:
         data = listfiles.read_bytes(Path(lists_dir) / ref.file)
         if data is not None:
             protected = frozenset(build_targets(data.decode("utf-8-sig", "replace")).official)
