@@ -51,46 +51,5 @@ class MemoryCache:
         while len(self._data) > self._max:
             self._data.popitem(last=False)
 
-    async def close(self) -> None: ...
-
-
-class MemoryCache:
-    """A bounded in-process cache: least recently used entries go first, expired ones on read.
-
-    Single event loop, no locks needed: every method runs to completion without awaiting.
-    """
-
-    def __init__(self, max_entries: int = 50_000, *, clock: Callable[[], float] = time.monotonic):
-        self._data: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-        self._max = max_entries
-        self._clock = clock
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    async def get(self, key: str) -> bytes | None:
-        item = self._data.get(key)
-        if item is None:
-            return None
-        expires, value = item
-        if expires <= self._clock():
-            del self._data[key]
-            return None
-        self._data.move_to_end(key)
-        return value
-
-    async def set(self, key: str, value: bytes, ttl: int) -> None:
-        if ttl <= 0 or self._max == 0:
-            return
-        self._data[key] = (self._clock() + ttl, value)
-        self._data.move_to_end(key)
-        while len(self._data) > self._max:
-            self._data.popitem(last=False)
-
-    async def ttl(self, key: str) -> int:
-        """Seconds left for `key` (0 when absent), for the response's `ttl` field."""
-        item = self._data.get(key)
-        return max(0, int(item[0] - self._clock())) if item else 0
-
     async def close(self) -> None:
         self._data.clear()
