@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger, AbstractResolver
@@ -44,7 +45,7 @@ HTTP_CODES = {
 
 # Room for an 8 KiB URL in a GET query string: we answer an over-long one with our own JSON
 # 413 instead of aiohttp's bare 400 at its default 8190-byte request-line limit.
-HANDLER_ARGS = {"max_line_size": 16 * 1024}
+HANDLER_ARGS: dict[str, Any] = {"max_line_size": 16 * 1024}
 
 
 def json_error(status: int, code: str, message: str) -> web.Response:
@@ -169,6 +170,6 @@ def run(settings: Settings) -> None:
         port=settings.port,
         access_log_class=AccessLogger,
         shutdown_timeout=settings.shutdown_timeout,
-        handler_args=HANDLER_ARGS,
         print=lambda *_: log.info("serving on http://%s:%s", settings.host, settings.port),
+        **HANDLER_ARGS,  # run_app hands extra keywords to each connection's RequestHandler
     )
