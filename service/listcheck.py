@@ -4,7 +4,8 @@ Errors are entries that would hurt students or a list the service cannot read: a
 suffix or a protected target's domain on a block list, an entry on both a block and an allow
 list, a malformed line in a maintainer's own list, a manifest or file that does not load.
 Warnings are entries that do nothing: duplicates, block entries under an allow entry (the
-allow wins), and bad lines in a downloaded feed (not the maintainers' to fix). `--strict`
+allow wins), names no DNS zone can hold (`-bad-.com`), and bad lines in a downloaded feed
+(not the maintainers' to fix). `--strict`
 counts warnings as errors.
 """
 
@@ -13,6 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import validators
 
 from service import listfiles
 from service.curate import ALLOWLISTED, PROTECTED, PUBLIC_SUFFIX, Guard, entry_key, suffixes_of
@@ -87,12 +90,24 @@ def check_list(spec: ListSpec, data: bytes | str, guard: Guard, checked: Checked
         reason = guard.verdict(key, flags, allow_list=allow)
         if reason is not None:
             _judge(spec, key, flags, line, reason, guard, checked)
+        elif not _is_dns_name(key.partition("/")[0] if flags & URL else key):
+            checked.add(WARNING, spec.name, line, "entry.not_a_domain",
+                        f"{key}: not a valid DNS name (RFC 1035/1123), so no site has it; "
+                        "check for a typo")
     bad_level = WARNING if spec.source else ERROR
     for error in report.errors:
         checked.add(bad_level, spec.name, error.line, "line.malformed",
                     f"{error.text!r}: {error.reason}")
     for _ in range(report.error_count - len(report.errors)):
         checked.counts[(spec.name, bad_level, "line.malformed")] += 1
+
+
+def _is_dns_name(host: str) -> bool:
+    """Syntax only (validators.domain; underscores allowed as in SRV-style names, RFC 2782).
+    Canonicalization is lenient the way browsers are; a list entry deserves a stricter look."""
+    if host.startswith("[") or host.replace(".", "").isdigit():
+        return True  # IP literals are judged elsewhere
+    return validators.domain(host, rfc_2782=True) is True
 
 
 def _judge(spec: ListSpec, key: str, flags: int, line: int, reason: str, guard: Guard,

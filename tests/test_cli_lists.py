@@ -175,6 +175,15 @@ def test_validate_errors_and_strict_warnings(lists_dir: Path) -> None:
     assert "4 error(s)" in result.output
 
 
+def test_validate_warns_about_names_no_dns_zone_can_hold(lists_dir: Path) -> None:
+    (lists_dir / "test/phishing.txt").write_text("-dash-.example.com\nok_underscore.example.com\n")
+    result = lg(lists_dir, "lists", "validate")
+    assert result.exit_code == 0
+    assert "test-phishing:1" in result.output and "entry.not_a_domain" in result.output
+    assert "test-phishing:2" not in result.output
+    assert lg(lists_dir, "lists", "validate", "--strict").exit_code == 1
+
+
 def test_validate_a_broken_manifest(lists_dir: Path) -> None:
     (lists_dir / "lists.toml").write_text("[[list]]\nname = 1\n")
     result = lg(lists_dir, "lists", "validate")
