@@ -135,8 +135,9 @@ def scan_domains(lines: Iterable[str], report: Report) -> Iterator[Raw]:
             report.error(number, line, _hint(line) or exc.reason)
 
 
-def scan_hosts(lines: Iterable[str], report: Report) -> Iterator[Raw]:
-    """`0.0.0.0 host [host...]` lines; the localhost preamble and `#` comments are skipped."""
+def _content_lines(lines: Iterable[str], report: Report) -> Iterator[tuple[int, str]]:
+    """Numbered, stripped, non-blank lines that are not `#` comments; the comments before the
+    first entry go to the report as header fields (`# Title: ...`)."""
     in_header = True
     for number, line in enumerate(lines, 1):
         line = line.strip()
@@ -147,6 +148,12 @@ def scan_hosts(lines: Iterable[str], report: Report) -> Iterator[Raw]:
                 report.header_line(line)
             continue
         in_header = False
+        yield number, line
+
+
+def scan_hosts(lines: Iterable[str], report: Report) -> Iterator[Raw]:
+    """`0.0.0.0 host [host...]` lines; the localhost preamble and `#` comments are skipped."""
+    for number, line in _content_lines(lines, report):
         parts = (line[: line.index("#")] if "#" in line else line).split()
         address, listed = parts[0], parts[1:]
         names = [n for n in listed if n not in _LOCAL_NAMES and not n.startswith("ip6-")]
@@ -222,16 +229,7 @@ def _adblock_rule(rule: str, flags: int, number: int, line: str, report: Report)
 
 def scan_urls(lines: Iterable[str], report: Report) -> Iterator[Raw]:
     """One URL per line (OpenPhish feed.txt); a bare host name is a host entry."""
-    in_header = True
-    for number, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line:
-            continue
-        if line[0] == "#":
-            if in_header:
-                report.header_line(line)
-            continue
-        in_header = False
+    for number, line in _content_lines(lines, report):
         if len(line) > MAX_LINE:
             report.error(number, line, f"line longer than {MAX_LINE} characters")
             continue
