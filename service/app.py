@@ -7,14 +7,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
-from aiohttp.abc import AbstractAccessLogger, AbstractResolver
+from aiohttp.abc import AbstractResolver
 
-from service import admin, backends, listwatch, routes
+from service import admin, apikeys, backends, listwatch, logs, metrics, openapi, routes
 from service.assess import Assessor
 from service.connector import make_session
 from service.errors import LinkGuardError, RateLimited
 from service.guard import GuardPolicy
 from service.loader import Lists, load_lists
+from service.ratelimit import API_KEY_ID
 from service.resolver import Resolver
 from service.settings import Settings
 from service.state import (
@@ -22,6 +23,7 @@ from service.state import (
     CACHE,
     LIMITER,
     LISTS,
+    REDIS,
     REPORTS,
     RESOLVER_OPTIONS,
     SETTINGS,
@@ -45,7 +47,9 @@ HTTP_CODES = {
 
 # Room for an 8 KiB URL in a GET query string: we answer an over-long one with our own JSON
 # 413 instead of aiohttp's bare 400 at its default 8190-byte request-line limit.
-HANDLER_ARGS: dict[str, Any] = {"max_line_size": 16 * 1024}
+# The access log class rides along so tests' servers log as `linkguard serve` does (aiohttp's
+# default format prints the request line, query string and all).
+HANDLER_ARGS: dict[str, Any] = {"max_line_size": 16 * 1024, "access_log_class": logs.AccessLogger}
 
 
 def json_error(status: int, code: str, message: str) -> web.Response:
@@ -58,6 +62,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except RateLimited as exc:
+        request.app[metrics.METRICS].limited(API_KEY_ID in request)
         response = json_error(exc.status, exc.code, exc.message)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
@@ -72,7 +77,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             response.headers["Allow"] = exc.headers["Allow"]
         return response
     except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, logs.route_label(request))
         return json_error(500, "internal_error", "something went wrong on our side")
 
 
@@ -84,12 +89,14 @@ async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if request.method == "OPTIONS" and allowed:
         response: web.StreamResponse = web.Response(status=204)
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "Content-Type, Authorization, X-API-Key, X-Request-ID")
         response.headers["Access-Control-Max-Age"] = "600"
     else:
         response = await handler(request)
     if allowed:
         response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "X-Request-ID, Retry-After"
         response.headers["Vary"] = "Origin"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Cache-Control", "no-store")
@@ -105,15 +112,6 @@ async def ratelimit_middleware(request: web.Request, handler: Handler) -> web.St
     return await handler(request)
 
 
-class AccessLogger(AbstractAccessLogger):
-    """Access log without query strings: `GET /v1/check?url=...` must not log the URL."""
-
-    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        self.logger.info(
-            "%s %s %s %.1fms", request.method, request.path, response.status, time * 1000
-        )
-
-
 def create_app(
     settings: Settings,
     *,
@@ -126,16 +124,24 @@ def create_app(
     `dns` and `policy` are for tests: a resolver mapping `*.test` names to loopback servers and
     the guard's explicit allowance for those servers' ports. Production passes neither.
     """
+    # Outermost first. The request id and the metrics see every answer, errors included;
+    # CORS headers go on error answers too (outside the error mapping); the API key check sits
+    # inside the error mapping (its 429 becomes JSON) and before the rate limit (it sets the
+    # identity the limit counts).
     app = web.Application(
-        middlewares=[cors_middleware, error_middleware, ratelimit_middleware],
+        middlewares=[logs.request_id_middleware, metrics.metrics_middleware, cors_middleware,
+                     error_middleware, apikeys.api_key_middleware, ratelimit_middleware],
         client_max_size=routes.MAX_BODY,
     )
     state = ListsState(lists if lists is not None else load_lists(settings.lists_dir))
     app[SETTINGS] = settings
     app[LISTS] = state
     app[RESOLVER_OPTIONS] = (dns, policy)
+    apikeys.setup(app, settings.api_keys)  # ConfigError for a short or malformed key
+    metrics.setup(app).watch(lists=lambda: app[LISTS].current, redis=lambda: app.get(REDIS))
     app.cleanup_ctx.append(_services)
     routes.setup(app)
+    openapi.setup(app)
     listwatch.setup(app)  # reload serialization; polls the list files unless turned off
     admin.setup(app)  # /v1/admin/* only when LINKGUARD_ADMIN_TOKEN is set
     return app
@@ -148,9 +154,10 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
     async with backends.attach(app) as flight:
         dns, policy = app[RESOLVER_OPTIONS]
         session = make_session(settings, dns=dns, policy=policy)
-        resolver = Resolver(settings, session=session)
+        observer = app[metrics.METRICS]
+        resolver = Resolver(settings, session=session, on_chain=observer.chain)
         app[ASSESSOR] = Assessor(lists=lambda: app[LISTS].current, cache=app[CACHE],
-                                 resolver=resolver, flight=flight)
+                                 resolver=resolver, flight=flight, observer=observer)
         yield
         await resolver.close()
         await session.close()
@@ -158,18 +165,18 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
 
 
 def run(settings: Settings) -> None:
-    """Serve until SIGINT/SIGTERM (aiohttp finishes in-flight requests within the bound)."""
-    logging.basicConfig(
-        level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    """Serve until SIGINT/SIGTERM. On either signal aiohttp closes the listening socket (new
+    connections are refused), gives in-flight requests `shutdown_timeout` seconds to finish,
+    cancels what is left, then runs cleanup_ctx (Redis, the resolver's session) and returns,
+    so the process exits 0 (docs/operations.md, "Shutdown and upgrades")."""
+    logs.setup(settings)
     app = create_app(settings)
     app.on_startup.append(backends.reload_on_sighup)
     web.run_app(
         app,
         host=settings.host,
         port=settings.port,
-        access_log_class=AccessLogger,
         shutdown_timeout=settings.shutdown_timeout,
-        print=lambda *_: log.info("serving on http://%s:%s", settings.host, settings.port),
-        **HANDLER_ARGS,  # run_app hands extra keywords to each connection's RequestHandler
+        print=lambda *_: log.info("serving on %s port %s", settings.host, settings.port),
+        **HANDLER_ARGS,  # the access log class, and for each connection's RequestHandler
     )

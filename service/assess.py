@@ -51,6 +51,15 @@ class Flight(Protocol):
     ) -> Assessment: ...
 
 
+class Observer(Protocol):
+    """Hears about every check (service.metrics implements it); keeps assess free of
+    prometheus."""
+
+    def cache_lookup(self, hit: bool) -> None: ...
+
+    def checked(self, result: Assessment, seconds: float) -> None: ...
+
+
 class Assessor:
     """Checks URLs against the current lists; the only place that decides what gets cached."""
 
@@ -62,8 +71,10 @@ class Assessor:
         resolver: Resolver | None = None,
         flight: Flight | None = None,
         clock: Callable[[], float] = time.time,
+        observer: Observer | None = None,
     ) -> None:
         self._lists = lists
+        self._observer = observer
         self._cache = cache
         self._resolver = resolver
         self._flight = flight
@@ -72,10 +83,19 @@ class Assessor:
 
     async def check(self, raw: str, *, resolve: str = "auto") -> Assessment:
         """Assess one URL. Raises InvalidURL for input that is not a checkable http(s) URL."""
+        started = time.perf_counter()
+        result = await self._check(raw, resolve)
+        if self._observer is not None:
+            self._observer.checked(result, time.perf_counter() - started)
+        return result
+
+    async def _check(self, raw: str, resolve: str) -> Assessment:
         url = urls.parse(raw)
         lists = self._lists()
         key = cache_key(lists.version, resolve, url.canonical)
         cached = await self._cached(key, raw)
+        if self._observer is not None:
+            self._observer.cache_lookup(cached is not None)
         if cached is not None:
             return cached
         # Single flight: concurrent checks of one URL share one computation.

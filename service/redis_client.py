@@ -77,6 +77,7 @@ class RedisLink:
         self.url = redact(url)
         self.kind = "redis-cluster" if isinstance(client, RedisCluster) else "redis"
         self.outages = 0
+        self.errors = 0  # every failed call, for linkguard_redis_errors_total (service.metrics)
         self._up = True
         self._down_since: float | None = None
         self._probe_interval = probe_interval
@@ -105,6 +106,7 @@ class RedisLink:
 
     def failed(self, exc: BaseException) -> None:
         """Called by an adapter whose Redis call failed: log the outage once, start probing."""
+        self.errors += 1
         if not self._up:
             return
         self._up = False

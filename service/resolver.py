@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -95,6 +95,7 @@ class Resolver:
         dns: AbstractResolver | None = None,
         policy: GuardPolicy | None = None,
         shorteners: frozenset[str] = frozenset(),
+        on_chain: Callable[[Chain], None] | None = None,
     ) -> None:
         if session is None:
             session = make_session(settings, dns=dns, policy=policy)
@@ -109,6 +110,7 @@ class Resolver:
         assert isinstance(session.connector, GuardedConnector)
         self.policy = session.connector.policy
         self.shorteners = shorteners  # the loader may swap in a new set after a reload
+        self._on_chain = on_chain  # metrics: one call per walk (not per waiting caller)
         self._session = session
         self._settings = settings
         self._semaphore = asyncio.Semaphore(settings.resolve_concurrency)
@@ -155,7 +157,10 @@ class Resolver:
             outcome, detail = "error", "internal error while following the link"
         hops = tuple(walk.hops)
         signals = redirects.chain_signals(hops, shorteners=self.shorteners, outcome=outcome)
-        return Chain(hops, hops[-1].url if hops else url, outcome, detail, signals)
+        chain = Chain(hops, hops[-1].url if hops else url, outcome, detail, signals)
+        if self._on_chain is not None:
+            self._on_chain(chain)
+        return chain
 
     async def _walk(self, url: str, walk: _Walk) -> tuple[str, str]:
         try:

@@ -8,11 +8,12 @@ from typing import Any
 
 from aiohttp import web
 
-from service import backends, inputs, present, urls
+from service import backends, inputs, logs, present, urls
 from service.assess import RESOLVE_MODES
 from service.errors import LinkGuardError, ValidationFailed
 from service.messages import pick_lang
-from service.state import ASSESSOR, LISTS, REPORTS
+from service.metrics import METRICS
+from service.state import ASSESSOR, LISTS, REPORTS, SETTINGS
 from service.store import KINDS, Report, clean_comment, new_report_id
 
 MAX_BODY = inputs.MAX_BODY
@@ -29,6 +30,7 @@ async def _check(request: web.Request, raw: object, lang: str, resolve: object) 
     url = inputs.url_field(raw)
     mode = inputs.choice(resolve, "resolve", RESOLVE_MODES, "auto")
     result = await request.app[ASSESSOR].check(url, resolve=mode)
+    logs.checked(result, full=request.app[SETTINGS].log_full_urls)
     return web.json_response(present.assessment(result, lang))
 
 
@@ -60,6 +62,7 @@ async def _batch_item(request: web.Request, item: object, lang: str, mode: str) 
         result = await request.app[ASSESSOR].check(url, resolve=mode)
     except LinkGuardError as exc:
         return present.error(exc.code, exc.message, url=item if isinstance(item, str) else None)
+    logs.checked(result, full=request.app[SETTINGS].log_full_urls)
     return present.assessment(result, lang)
 
 
@@ -79,6 +82,8 @@ async def report(request: web.Request) -> web.Response:
         created_at=now,
     )
     report_id = await request.app[REPORTS].add(entry)
+    request.app[METRICS].report(kind)
+    logs.reported(kind, canonical, full=request.app[SETTINGS].log_full_urls)
     return web.json_response({"id": report_id}, status=202)
 
 

@@ -1,0 +1,186 @@
+"""JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of every body the API accepts or answers.
+
+Built from the same constants the handlers check (limits, enumerations), so a changed limit
+changes the document too. `service.openapi` assembles them into the document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service import inputs
+from service.assess import RESOLVE_MODES
+from service.messages import LANGS
+from service.model import LEVELS
+from service.review import ENTRY_KINDS
+from service.routes import MAX_COMMENT_INPUT
+from service.store import KINDS, MAX_COMMENT, STATUSES
+from service.urls import MAX_URL_LENGTH
+
+Schema = dict[str, Any]
+
+VIAS = ("start", "location", "refresh", "meta", "script")
+NULLABLE_STRING: Schema = {"type": ["string", "null"]}
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict[str, Schema], *, required: tuple[str, ...] | None = None,
+        description: str = "") -> Schema:
+    """An object schema; every property is required unless `required` says otherwise."""
+    schema: Schema = {"type": "object", "properties": properties,
+                      "required": list(properties if required is None else required)}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def string(description: str = "", **more: Any) -> Schema:
+    return {"type": "string", **({"description": description} if description else {}), **more}
+
+
+def integer(minimum: int = 0, maximum: int | None = None) -> Schema:
+    schema: Schema = {"type": "integer", "minimum": minimum}
+    if maximum is not None:
+        schema["maximum"] = maximum
+    return schema
+
+
+URL_INPUT = string(f"the link as the student saw it (a missing scheme means http://); at most "
+                   f"{MAX_URL_LENGTH} characters", maxLength=MAX_URL_LENGTH)
+LANG_INPUT = string(f"answer language: {' or '.join(LANGS)}; any other value falls back to "
+                    "the Accept-Language header, then to vi", examples=list(LANGS))
+
+
+def _requests() -> dict[str, Schema]:
+    return {
+        "CheckRequest": obj({
+            "url": URL_INPUT,
+            "lang": LANG_INPUT,
+            "resolve": {"enum": list(RESOLVE_MODES), "default": "auto",
+                        "description": "whether the service may follow the link's redirects"},
+        }, required=("url",)),
+        "BatchRequest": obj({
+            "urls": {"type": "array", "maxItems": inputs.MAX_BATCH,
+                     "description": "URLs to check, answered in order. An item that is not a "
+                                    "checkable URL string gets an error object in its slot; "
+                                    "the batch as a whole is not refused",
+                     "items": {"description": "a URL string, as for /v1/check"}},
+            "lang": LANG_INPUT,
+            "resolve": {"enum": list(RESOLVE_MODES), "default": "never"},
+        }, required=("urls",)),
+        "ReportRequest": obj({
+            "url": URL_INPUT,
+            "kind": {"enum": list(KINDS), "default": "other"},
+            "comment": string(f"optional; control characters are dropped and it is cut to "
+                              f"{MAX_COMMENT} characters", maxLength=MAX_COMMENT_INPUT),
+        }, required=("url",)),
+        "AcceptRequest": obj({
+            "list": string("the list to add to (default: the kind's local list)", maxLength=64),
+            "note": string("the reviewer's note", maxLength=MAX_COMMENT),
+            "entry": {"enum": [*ENTRY_KINDS, ""], "description": "add the host or the URL"},
+        }, required=()) | {"additionalProperties": False},
+        "RejectRequest": obj({"note": string("the reviewer's note", maxLength=MAX_COMMENT)},
+                             required=()) | {"additionalProperties": False},
+    }
+
+
+def _results() -> dict[str, Schema]:
+    return {
+        "Reason": obj({
+            "code": string("stable identifier, e.g. lookalike.edit_distance (docs/detectors.md)",
+                           pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$"),
+            "score": integer(0, 100),
+            "message": string("localized"),
+            "advice": string("localized"),
+            "evidence": {"type": "object", "additionalProperties": {"type": "string"}},
+        }),
+        "Hop": obj({
+            "url": {"type": "string"},
+            "status": {"type": ["integer", "null"],
+                       "description": "the HTTP status it answered; null when not fetched"},
+            "via": {"enum": list(VIAS)},
+        }),
+        "CheckResult": obj({
+            "url": string("the URL as it was asked"),
+            "canonical_url": string("Safe Browsing v4 canonical form"),
+            "final_url": string("where the redirect chain ended (the canonical URL when it "
+                                "was not followed)"),
+            "verdict": {"enum": list(LEVELS)},
+            "score": integer(0, 100),
+            "reasons": {"type": "array", "items": ref("Reason")},
+            "redirects": {"type": "array", "minItems": 1, "items": ref("Hop")},
+            "suggestion": NULLABLE_STRING | {"description": "the site a lookalike imitates"},
+            "lists_version": {"type": "string"},
+            "cached": {"type": "boolean"},
+            "ttl": integer(),
+            "lang": {"enum": list(LANGS)},
+        }),
+        "BatchItemError": obj({"url": {"type": "string"}, "error": ref("ErrorDetail")},
+                              required=("error",)),
+        "BatchResult": obj({"results": {"type": "array", "items": {
+            "oneOf": [ref("CheckResult"), ref("BatchItemError")]}}}),
+        "ReportAccepted": obj({"id": string("report id", pattern=r"^[0-9a-f]+-[0-9a-f]{8}$")}),
+    }
+
+
+def _service() -> dict[str, Schema]:
+    list_row: dict[str, Schema] = {
+        "name": {"type": "string"}, "category": {"type": "string"},
+        "action": {"enum": ["block", "allow"]}, "format": {"type": "string"},
+        "entries": integer(), "errors": integer(), "enabled": {"type": "boolean"},
+        "updated_at": NULLABLE_STRING, "source": NULLABLE_STRING,
+        "license": {"type": "string"},
+    }
+    return {
+        "ListsInfo": obj({"version": {"type": "string"}, "lists": {"type": "array", "items": obj(
+            {**list_row, "description": {"type": "string"}})}}),
+        "Health": obj({"status": {"const": "ok"}}),
+        "Ready": obj({
+            "status": {"enum": ["ready", "degraded"],
+                       "description": "degraded while Redis is unreachable (still answering)"},
+            "backend": {"enum": ["in-process", "redis", "redis-cluster"]},
+            "replica": {"type": "string"},
+            "replicas": {"type": "object", "additionalProperties": {"type": "string"},
+                         "description": "every live replica -> the lists version it serves"},
+            "lists_version": {"type": "string"},
+            "redis": obj({"backend": {"type": "string"}, "up": {"type": "boolean"},
+                          "down_since": {"type": ["number", "null"]}, "outages": integer()}),
+        }, required=("status", "backend", "replica", "replicas", "lists_version")),
+        "Report": obj({
+            "id": {"type": "string"}, "kind": {"enum": list(KINDS)}, "url": {"type": "string"},
+            "comment": {"type": "string"}, "lists_version": {"type": "string"},
+            "created_at": {"type": "number"}, "status": {"enum": list(STATUSES)},
+            "note": {"type": "string"}, "reviewed_at": {"type": ["number", "null"]},
+        }),
+        "ReportList": obj({"reports": {"type": "array", "items": ref("Report")}}),
+        "ReloadResult": obj({"old_version": {"type": "string"},
+                             "new_version": {"type": "string"}, "changed": {"type": "boolean"}}),
+        "AcceptResult": obj({
+            "report": ref("Report"), "list": {"type": "string"}, "entry": {"type": "string"},
+            "kind": {"type": "string"}, "added": {"type": "boolean"},
+            "reloaded": {"type": "boolean"}, "lists_version": {"type": "string"},
+            "reload_error": string("why the reload after the edit failed (old lists kept)"),
+        }, required=("report", "list", "entry", "kind", "added", "reloaded", "lists_version")),
+        "RejectResult": obj({"report": ref("Report"), "was_accepted": {"type": "boolean"}}),
+        "AdminLists": obj({
+            "version": {"type": "string"}, "loaded_at": {"type": "string"},
+            "lists": {"type": "array", "items": obj({
+                **list_row, "loaded": {"type": "boolean"}, "sha256": {"type": "string"},
+                "update": {"type": ["object", "null"],
+                           "description": "what the last `lists update` recorded"}})},
+            "reload_error": NULLABLE_STRING, "reload_error_at": NULLABLE_STRING,
+        }),
+    }
+
+
+def schemas() -> dict[str, Schema]:
+    errors = {
+        "ErrorDetail": obj({"code": string("stable error code (docs/api.md, Errors)",
+                                           pattern=r"^[a-z_]+$"),
+                            "message": string("for people; may change")}),
+        "Error": obj({"error": ref("ErrorDetail")}),
+    }
+    return {**errors, **_requests(), **_results(), **_service()}
