@@ -19,7 +19,10 @@ def scan_csv(lines: list[str], report: Report) -> Iterator[Raw]:
                 break
             continue
         report.header_line(line.rstrip("\r"))
-        fields = next(csv.reader([line.lstrip("#").strip()]), [])
+        try:
+            fields = next(csv.reader([line.lstrip("#").strip()]), [])
+        except csv.Error:  # a comment that is no CSV row (a stray CR in it) names no columns
+            continue
         if "url" in [f.strip().lower() for f in fields]:
             columns = [f.strip().lower() for f in fields]
     for number, fields in _csv_rows(lines, report):
