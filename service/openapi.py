@@ -91,7 +91,7 @@ def _paths() -> Doc:
                  "description": "the report's id"}
     check_query = [
         _query("url", s.URL_INPUT, "the link to check", required=True),
-        _query("lang", s.LANG_INPUT, "answer language"),
+        _query("lang", s.LANG_QUERY, "answer language"),
         _query("resolve", {"enum": list(RESOLVE_MODES), "default": "auto"},
                "whether the service may follow the link's redirects"),
     ]

@@ -50,8 +50,22 @@ def integer(minimum: int = 0, maximum: int | None = None) -> Schema:
 
 URL_INPUT = string(f"the link as the student saw it (a missing scheme means http://); at most "
                    f"{MAX_URL_LENGTH} characters", maxLength=MAX_URL_LENGTH)
-LANG_INPUT = string(f"answer language: {' or '.join(LANGS)}; any other value falls back to "
+LANG_QUERY = string(f"answer language: {' or '.join(LANGS)}; any other value falls back to "
                     "the Accept-Language header, then to vi", examples=list(LANGS))
+# In a JSON body an optional field may also be null, which means the same as leaving it out.
+LANG_INPUT = LANG_QUERY | {"type": ["string", "null"]}
+
+
+def optional(values: tuple[str, ...], default: str | None = None, **more: Any) -> Schema:
+    """An optional choice in a JSON body (null = absent)."""
+    schema: Schema = {"enum": [*values, None], **more}
+    if default is not None:
+        schema["default"] = default
+    return schema
+
+
+def nullable_string(description: str, max_length: int) -> Schema:
+    return {"type": ["string", "null"], "description": description, "maxLength": max_length}
 
 
 def _requests() -> dict[str, Schema]:
@@ -59,8 +73,8 @@ def _requests() -> dict[str, Schema]:
         "CheckRequest": obj({
             "url": URL_INPUT,
             "lang": LANG_INPUT,
-            "resolve": {"enum": list(RESOLVE_MODES), "default": "auto",
-                        "description": "whether the service may follow the link's redirects"},
+            "resolve": optional(RESOLVE_MODES, "auto",
+                                description="whether the service may follow the link's redirects"),
         }, required=("url",)),
         "BatchRequest": obj({
             "urls": {"type": "array", "maxItems": inputs.MAX_BATCH,
@@ -69,20 +83,20 @@ def _requests() -> dict[str, Schema]:
                                     "the batch as a whole is not refused",
                      "items": {"description": "a URL string, as for /v1/check"}},
             "lang": LANG_INPUT,
-            "resolve": {"enum": list(RESOLVE_MODES), "default": "never"},
+            "resolve": optional(RESOLVE_MODES, "never"),
         }, required=("urls",)),
         "ReportRequest": obj({
             "url": URL_INPUT,
-            "kind": {"enum": list(KINDS), "default": "other"},
-            "comment": string(f"optional; control characters are dropped and it is cut to "
-                              f"{MAX_COMMENT} characters", maxLength=MAX_COMMENT_INPUT),
+            "kind": optional(KINDS, "other"),
+            "comment": nullable_string(f"optional; control characters are dropped and it is cut "
+                                       f"to {MAX_COMMENT} characters", MAX_COMMENT_INPUT),
         }, required=("url",)),
         "AcceptRequest": obj({
-            "list": string("the list to add to (default: the kind's local list)", maxLength=64),
-            "note": string("the reviewer's note", maxLength=MAX_COMMENT),
-            "entry": {"enum": [*ENTRY_KINDS, ""], "description": "add the host or the URL"},
+            "list": nullable_string("the list to add to (default: the kind's local list)", 64),
+            "note": nullable_string("the reviewer's note", MAX_COMMENT),
+            "entry": optional(ENTRY_KINDS, description="add the host or the URL"),
         }, required=()) | {"additionalProperties": False},
-        "RejectRequest": obj({"note": string("the reviewer's note", maxLength=MAX_COMMENT)},
+        "RejectRequest": obj({"note": nullable_string("the reviewer's note", MAX_COMMENT)},
                              required=()) | {"additionalProperties": False},
     }
 
