@@ -37,6 +37,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID = web.RequestKey("request_id", str)
+ROUTE = web.RequestKey("route", str)  # for the access log, which also sees unrouted requests
 # A client's id is echoed into our logs and headers: short, and no characters that could split
 # a header or a log line (RFC 9110 section 5.5 field values; we are stricter).
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -131,12 +132,11 @@ def setup(settings: Settings, *, stream: IO[str] | None = None) -> logging.Handl
     return handler
 
 
-def route_label(request: web.BaseRequest) -> str:
+def route_label(request: web.Request) -> str:
     """The matched route's template (`/v1/admin/reports/{id}/accept`), never the raw path:
-    bounded for metrics, and free of whatever a client put in the path."""
-    match = getattr(request, "match_info", None)
-    route = getattr(match, "route", None)
-    resource = getattr(route, "resource", None)
+    bounded for metrics, and free of whatever a client put in the path. Middlewares only:
+    a request the HTTP parser refused was never routed."""
+    resource = request.match_info.route.resource
     return resource.canonical if resource is not None else "unmatched"
 
 
@@ -156,6 +156,7 @@ async def request_id_middleware(request: web.Request, handler: Handler) -> web.S
     """Outermost: every response (errors, preflights) carries the id its log lines carry."""
     request_id = incoming_id(request.headers.get(REQUEST_ID_HEADER)) or uuid.uuid4().hex
     request[REQUEST_ID] = request_id
+    request[ROUTE] = route_label(request)
     token = _current_id.set(request_id)
     try:
         response = await handler(request)
@@ -173,7 +174,7 @@ class AccessLogger(AbstractAccessLogger):
     path (a client may put anything there), no client address."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        method, route = method_label(request.method), route_label(request)
+        method, route = method_label(request.method), request.get(ROUTE, "unrouted")
         fields: dict[str, Any] = {"method": method, "route": route, "status": response.status,
                                   "duration_ms": round(time * 1000, 1)}
         self.logger.info("%s %s %s", method, route, response.status,
