@@ -28,7 +28,7 @@ from service.list_canon import url_key
 from service.listedit import Target
 from service.listops import Edited, add, editable_spec
 from service.lists import Entry, ListSpec, Manifest
-from service.store import Report, ReportStore
+from service.store import Report, ReportStore, clean_comment
 
 DEFAULT_LISTS = {
     "phishing": "local-phishing",
@@ -109,6 +109,9 @@ async def accept_report(
 
     Adding first makes a retry safe: an entry already on the list counts as added.
     """
+    # Free text, cleaned as a student's comment is: a lone surrogate (JSON "\ud800", or argv's
+    # surrogateescape) would fail the store's UTF-8 write after the list edit was made.
+    note = clean_comment(note)
     report = await get_report(store, report_id)
     if report.status == "accepted":
         raise Conflict(f"report {report_id} was accepted already")
@@ -124,7 +127,7 @@ async def reject_report(store: ReportStore, report_id: str, *, note: str = "") -
     """Mark the report rejected. Rejecting an accepted one does not touch the lists: the
     caller says so, and the entry is removed with `linkguard lists remove`."""
     report = await get_report(store, report_id)
-    reviewed = await store.review(report.id, status="rejected", note=note)
+    reviewed = await store.review(report.id, status="rejected", note=clean_comment(note))
     return Rejected(reviewed or report, was_accepted=report.status == "accepted")
 
 
