@@ -21,7 +21,7 @@ async def json_object(request: web.Request) -> dict[str, Any]:
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise PayloadTooLarge(f"the body is larger than {MAX_BODY} bytes")
     try:
-        raw = await request.content.read(MAX_BODY + 1)
+        raw = await _read_body(request, MAX_BODY + 1)
     except (web.HTTPRequestEntityTooLarge, ValueError) as exc:
         raise PayloadTooLarge(f"the body is larger than {MAX_BODY} bytes") from exc
     if len(raw) > MAX_BODY:
@@ -37,6 +37,20 @@ async def json_object(request: web.Request) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise ValidationFailed("the body must be a JSON object")
     return doc
+
+
+async def _read_body(request: web.Request, limit: int) -> bytes:
+    """The body up to `limit` bytes. StreamReader.read(n) answers with what has arrived so far,
+    not n bytes, so a body that comes in pieces (a slow client) is read to its end here."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = await request.content.read(limit - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def url_field(value: object, name: str = "url") -> str:
