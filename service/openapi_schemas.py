@@ -48,8 +48,11 @@ def integer(minimum: int = 0, maximum: int | None = None) -> Schema:
     return schema
 
 
+# JSON Schema counts characters; the service's limit is 8 KiB of UTF-8, so maxLength is the
+# bound for ASCII and a longer non-ASCII URL also gets 413 url_too_long.
 URL_INPUT = string(f"the link as the student saw it (a missing scheme means http://); at most "
-                   f"{MAX_URL_LENGTH} characters", maxLength=MAX_URL_LENGTH)
+                   f"{MAX_URL_LENGTH} bytes of UTF-8 (413 url_too_long beyond)",
+                   maxLength=MAX_URL_LENGTH)
 LANG_QUERY = string(f"answer language: {' or '.join(LANGS)}; any other value falls back to "
                     "the Accept-Language header, then to vi", examples=list(LANGS))
 # In a JSON body an optional field may also be null, which means the same as leaving it out.
