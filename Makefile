@@ -5,12 +5,13 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test lint typecheck unit node-test bench extension system-deps clean help
+.PHONY: run test lint typecheck unit node-test bench soak extension system-deps clean help
 
 help:
 	@echo "make run        serve on http://127.0.0.1:8080 (creates .venv)"
 	@echo "make test       install everything the tests need, then run every suite"
 	@echo "make bench      run the benchmarks (ratios against baselines measured in the same run)"
+	@echo "make soak       60 s: two replicas on one Redis under load, Redis killed, lists reloaded"
 	@echo "make extension  build installable extension zips into dist/"
 
 $(BIN)/python:
@@ -50,6 +51,9 @@ test: $(DEV_STAMP) system-deps lint typecheck
 bench: $(DEV_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench
+
+soak: $(DEV_STAMP)
+	$(BIN)/python -m bench.soak --seconds 60
 
 extension: $(RUNTIME_STAMP)
 	$(BIN)/python scripts/package_extension.py
