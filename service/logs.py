@@ -31,6 +31,7 @@ from aiohttp.abc import AbstractAccessLogger
 from service import urls
 from service.errors import InvalidURL
 from service.model import Assessment
+from service.ratelimit import API_KEY_ID
 from service.settings import Settings
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -170,13 +171,16 @@ async def request_id_middleware(request: web.Request, handler: Handler) -> web.S
 
 
 class AccessLogger(AbstractAccessLogger):
-    """One line per request: method, route template, status, duration. No query string, no
-    path (a client may put anything there), no client address."""
+    """One line per request: method, route template, status, duration, the API key's id. No
+    query string, no path (a client may put anything there), no client address."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         method, route = method_label(request.method), request.get(ROUTE, "unrouted")
         fields: dict[str, Any] = {"method": method, "route": route, "status": response.status,
                                   "duration_ms": round(time * 1000, 1)}
+        key_id = request.get(API_KEY_ID)
+        if key_id:
+            fields["api_key"] = key_id  # the key's id (8 hex of its SHA-256), never the key
         self.logger.info("%s %s %s", method, route, response.status,
                          extra={"request_id": request.get(REQUEST_ID), "fields": fields})
 

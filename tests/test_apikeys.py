@@ -145,6 +145,8 @@ async def test_keys_are_never_logged(aiohttp_client: Any, settings: Settings) ->
         root.setLevel(level)
     text = stream.getvalue()
     assert "checked" in text
+    a_id = hashlib.sha256(KEY_A.encode()).hexdigest()[:8]
+    assert f'"api_key": "{a_id}"' in text  # the key's id is what the access log shows
     for secret in (KEY_A, KEY_B, "wrong-key-0123456789"):
         assert secret not in text
 
