@@ -90,7 +90,7 @@ class Replica:
     port: int
     proc: subprocess.Popen[bytes]
     log: Path
-    rss: list[int] = field(default_factory=list)  # VmRSS samples, bytes
+    rss: list[int] = field(default_factory=list)  # VmRSS every tenth of the soak, bytes
 
     @property
     def url(self) -> str:
@@ -103,9 +103,7 @@ class Replica:
         except OSError:
             return 0
         line = next((ln for ln in status.splitlines() if ln.startswith("VmRSS:")), "VmRSS: 0 kB")
-        value = int(line.split()[1]) * 1024
-        self.rss.append(value)
-        return value
+        return int(line.split()[1]) * 1024
 
     def stop(self) -> None:
         if self.proc.poll() is None:

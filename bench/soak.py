@@ -56,6 +56,7 @@ class SoakResult:
     phases: dict[str, Phase]
     phase_seconds: dict[str, float]
     rss: dict[str, tuple[int, int]]  # replica -> (after warm-up, end), bytes
+    rss_curve: dict[str, list[int]]  # replica -> VmRSS every tenth of the run, bytes
     accepted: list[str]  # report ids answered 202
     stream_ids: list[str]  # report ids in the Redis stream afterwards
     versions_before: dict[str, str]
@@ -64,6 +65,7 @@ class SoakResult:
     reload_verdicts: dict[str, str]  # replica -> verdict for the entry the reload added
     reload_seconds: float | None  # SIGHUP until both replicas served the new version
     outages_logged: dict[str, int] = field(default_factory=dict)  # replica -> "unreachable" lines
+    logs: dict[str, str] = field(default_factory=dict)  # replica -> its log (WARNING and up)
 
     @property
     def all(self) -> Phase:
@@ -164,6 +166,13 @@ async def timeline(load: Load, session: aiohttp.ClientSession, redis_proc: Redis
     async def until(fraction: float) -> None:
         await asyncio.sleep(max(0.0, started + seconds * fraction - time.monotonic()))
 
+    async def sample() -> None:
+        while not load.stop.is_set():
+            for replica in replicas:
+                replica.rss.append(replica.sample_rss())
+            await asyncio.sleep(seconds / 10)
+
+    sampler = asyncio.create_task(sample())
     versions_before = {r.name: (await readyz(session, r))["lists_version"] for r in replicas}
     await until(0.1)
     rss_start = {r.name: r.sample_rss() for r in replicas}
@@ -184,6 +193,7 @@ async def timeline(load: Load, session: aiohttp.ClientSession, redis_proc: Redis
     await until(1.0)
     load.stop.set()
     rss_end = {r.name: r.sample_rss() for r in replicas}
+    await sampler
     return {"versions_before": versions_before, "at": at, "reload_seconds": reload_seconds,
             "rss": {name: (rss_start[name], rss_end[name]) for name in rss_start}}
 
@@ -247,7 +257,8 @@ async def drive(replicas: list[Replica], redis_proc: RedisProcess, lists_dir: Pa
     return SoakResult(
         seconds=seconds, concurrency=concurrency, phases=load.phases,
         phase_seconds={name: bounds[i + 1] - bounds[i] for i, name in enumerate(at)},
-        rss=marks["rss"], accepted=load.accepted, stream_ids=ids,
+        rss=marks["rss"], rss_curve={r.name: list(r.rss) for r in replicas},
+        accepted=load.accepted, stream_ids=ids,
         versions_before=marks["versions_before"],
         versions_after={name: s["lists_version"] for name, s in states.items()},
         replicas_seen={name: dict(s["replicas"]) for name, s in states.items()},
@@ -273,8 +284,9 @@ def run(seconds: float = 60.0, concurrency: int = 16) -> SoakResult:
                 replica.stop()
             redis_proc.kill()
         # Each replica logs an outage once when it starts (redis_client.RedisLink).
-        result.outages_logged = {r.name: r.log.read_text(errors="replace").count("unreachable")
-                                 for r in replicas}
+        result.logs = {r.name: r.log.read_text(errors="replace") for r in replicas}
+        result.outages_logged = {name: text.count("unreachable")
+                                 for name, text in result.logs.items()}
         return result
 
 
@@ -300,8 +312,10 @@ def report(result: SoakResult) -> None:
     table(f"Soak: 2 replicas + Redis, {result.seconds:.0f} s, {result.concurrency} concurrent "
           "(Redis SIGKILLed and restarted, then a list reload)", rows)
     mib = 1024 * 1024
-    table("Memory (VmRSS)", [("replica", "after warm-up MiB", "end MiB", "growth MiB")] + [
-        (name, f"{a / mib:.1f}", f"{b / mib:.1f}", f"{(b - a) / mib:+.1f}")
+    table("Memory (VmRSS)", [("replica", "after warm-up MiB", "end MiB", "growth MiB",
+                              "every tenth of the run, MiB")] + [
+        (name, f"{a / mib:.1f}", f"{b / mib:.1f}", f"{(b - a) / mib:+.1f}",
+         " ".join(f"{v / mib:.0f}" for v in result.rss_curve[name]))
         for name, (a, b) in result.rss.items()])
     table("Reports", [("accepted (202)", "in the stream", "missing", "in it twice"),
                       (str(len(result.accepted)), str(len(set(result.stream_ids))),

@@ -22,6 +22,8 @@ def test_ten_second_soak_loses_nothing_and_serves_the_reload() -> None:
         pytest.fail("redis-server is not installed; `make test` installs it (apt-get)")
     result = soak.run(seconds=10, concurrency=8)
     soak.report(result)  # the figures, for the log
+    for name, text in result.logs.items():
+        print(f"\n== replica {name} log (last 40 lines)\n" + "\n".join(text.splitlines()[-40:]))
     assert all(phase.requests > 0 for phase in result.phases.values()), result.phases
     assert result.server_errors == 0, result.all.statuses
     assert result.no_answer == 0, result.all.statuses
