@@ -33,6 +33,7 @@ from service.redis_store import STREAM
 
 PHASES = ("steady", "redis down", "redis back", "after reload")
 REPEATED = [f"http://site{i}.example.com/page/{i}?q={i}" for i in range(200)]
+HOSTS = 1000  # distinct hosts of the new URLs, batches and reports (see Load._request)
 SETTLE_SECONDS = 20.0  # after the load: for spools to replay and versions to agree
 
 
@@ -100,7 +101,7 @@ class SoakResult:
 
 
 class Load:
-    """The load generator: `concurrency` workers, round-robin over the replicas."""
+    """The load generator: `concurrency` workers sharing one request counter."""
 
     def __init__(self, replicas: list[Replica], concurrency: int) -> None:
         self.replicas = replicas
@@ -117,7 +118,8 @@ class Load:
     async def _worker(self, session: aiohttp.ClientSession) -> None:
         while not self.stop.is_set():
             n = next(self.numbers)
-            replica = self.replicas[n % len(self.replicas)]
+            # Blocks of ten (one whole mix) alternate, so each replica gets the same mix.
+            replica = self.replicas[n // 10 % len(self.replicas)]
             method, path, body = self._request(n)
             phase, started = self.phases[self.phase], time.perf_counter()
             try:
@@ -133,19 +135,24 @@ class Load:
 
     @staticmethod
     def _request(n: int) -> tuple[str, str, Any]:
-        """The mix: 60% repeated checks, 20% new URLs, 10% batches of 10, 10% reports."""
-        kind = n % 10
+        """The mix: 60% repeated checks, 20% new URLs, 10% batches of 10, 10% reports.
+
+        New URLs are new (a cache miss, scored in full) but their hosts come from a pool of
+        HOSTS: the per-process host caches (bounded LRUs) fill during warm-up, so memory that
+        keeps growing after it is a leak, not a cache filling.
+        """
+        kind, host = n % 10, n % HOSTS
         if kind < 6:
             return "POST", "/v1/check", {"url": REPEATED[n % len(REPEATED)], "resolve": "never"}
         if kind < 8:
-            return "POST", "/v1/check", {"url": f"http://new{n}.example.org/a?b={n}",
+            return "POST", "/v1/check", {"url": f"http://new{host}.example.org/a?b={n}",
                                          "resolve": "never"}
         if kind == 8:
             urls = [REPEATED[(n + i) % len(REPEATED)] for i in range(8)]
-            urls += [f"http://batch{n}.example.net/", f"http://{procs.SOAK_ENTRY}/x{n}"]
+            urls += [f"http://batch{host}.example.net/{n}", f"http://{procs.SOAK_ENTRY}/x{n}"]
             return "POST", "/v1/check/batch", {"urls": urls}
-        return "POST", "/v1/reports", {"url": f"http://report{n}.example.com/", "kind": "phishing",
-                                       "comment": "soak"}
+        return "POST", "/v1/reports", {"url": f"http://report{host}.example.com/{n}",
+                                       "kind": "phishing", "comment": "soak"}
 
 
 def _report_id(data: bytes) -> str:
