@@ -17,10 +17,12 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from service.report_durability import Durability
 from service.settings import PREFIX, REPO_BLOCKLISTS, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = {f.name: f.default for f in dataclasses.fields(Settings)}
+WAITAOF_SINCE = (7, 2)  # redis.io/commands/waitaof: "Available since 7.2.0"
 
 
 def compose() -> dict[str, Any]:
@@ -46,6 +48,14 @@ def dockerfile() -> str:
     return (ROOT / "Dockerfile").read_text()
 
 
+def redis_image() -> tuple[str, tuple[int, ...]]:
+    """The compose file's Redis image and the version its tag pins (`redis:7.2-alpine`)."""
+    image = compose()["services"]["redis"]["image"]
+    found = re.fullmatch(r"redis:(\d+(?:\.\d+)+)(?:-\w+)?", image)
+    assert found, f"pin a Redis version (major.minor), not {image!r}"
+    return image, tuple(int(part) for part in found.group(1).split("."))
+
+
 def test_redis_persists_appends_and_has_a_health_check() -> None:
     redis = compose()["services"]["redis"]
     command = redis["command"]
@@ -53,6 +63,22 @@ def test_redis_persists_appends_and_has_a_health_check() -> None:
     assert command[command.index("--appendonly") + 1] == "yes"
     assert any(v.split(":")[1] == "/data" for v in redis["volumes"])
     assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+
+
+def test_the_compose_redis_loses_no_report_it_answered_202() -> None:
+    """The service's own verdict on the image and its settings (what it warns about at
+    start-up), and the durability section of the docs names the same image."""
+    image, version = redis_image()
+    command = compose()["services"]["redis"]["command"]
+    setting = {name: command[command.index(f"--{name}") + 1]
+               for name in ("appendonly", "appendfsync") if f"--{name}" in command}
+    durability = Durability(waitaof=version >= WAITAOF_SINCE, version=".".join(map(str, version)),
+                            appendonly=setting.get("appendonly", "no"),
+                            appendfsync=setting.get("appendfsync", "everysec"))
+    assert durability.advice("spool") is None, durability.advice("spool")
+    docs = (ROOT / "docs/deploy.md").read_text()
+    section = docs[docs.index("### Durability of reports"):]
+    assert f"`{image}`" in section
 
 
 def test_at_least_two_replicas_built_from_the_dockerfile() -> None:
