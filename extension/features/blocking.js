@@ -2,7 +2,7 @@
 // top-level request to the warning page before it leaves, and a tab-scoped allow rule carries "proceed once".
 
 import { ext, readArea, warningPage, writeArea } from "./browser.js";
-import { redirectRule, proceedRule, ruleEligible, MAX_REDIRECT_RULES } from "../lib/rules.js";
+import { redirectRule, proceedRule, ruleEligible, navigationEnds, navigationStart, MAX_REDIRECT_RULES } from "../lib/rules.js";
 import { ttlSeconds } from "../lib/cache.js";
 
 const dnr = ext.declarativeNetRequest;
@@ -16,7 +16,7 @@ function serial(task) {
 }
 
 async function table() {
-  return readArea("session", "rules", { seq: 100, urls: {}, proceed: {} });
+  return readArea("session", "rules", { seq: 100, urls: {}, proceed: {}, ended: {} });
 }
 
 /** Install (or refresh) the redirect rule for a URL whose verdict is dangerous or suspicious. */
@@ -53,7 +53,8 @@ export function protect(url, result) {
       console.warn("Link Guard: could not add a redirect rule", error);
       return false; // the navigation check and the click interception still protect this URL
     }
-    t.urls[url] = { id, expires };
+    // `added` is when the rule was surely in force: a navigation that started earlier was not stopped by it.
+    t.urls[url] = { id, expires, added: Date.now() };
     await writeArea("session", "rules", t);
     return true;
   });
@@ -71,17 +72,24 @@ export function unprotect(url) {
   });
 }
 
-/** True when a live redirect rule covers this URL, so the browser itself stops the request. */
-export async function isProtected(url) {
-  const t = await table();
-  const r = t.urls[url];
-  return Boolean(r && r.expires > Date.now());
+/**
+ * Remove a tab's proceed allowance and its allow rule from the table `t` (inside a serial task). When the
+ * rule was surely gone is kept: a navigation that had started before then may have passed it.
+ */
+async function dropAllowance(t, tabId) {
+  const p = t.proceed[tabId];
+  if (!p) return;
+  delete t.proceed[tabId];
+  await dnr.updateSessionRules({ removeRuleIds: [p.id] }).catch(() => {});
+  t.ended = { ...t.ended, [tabId]: { url: p.url, at: Date.now() } };
+  await writeArea("session", "rules", t);
 }
 
-/** Proceed once: an allow rule for this tab and URL, plus an allowance the navigation check consumes. */
+/** Proceed once: an allow rule for this tab and URL, plus an allowance the next navigation to it consumes. */
 export function allowOnce(tabId, url) {
   return serial(async () => {
     const t = await table();
+    const at = Date.now(); // before the rule exists: only a navigation that starts later may use it
     const old = t.proceed[tabId];
     t.seq += 1;
     const id = t.seq;
@@ -89,31 +97,48 @@ export function allowOnce(tabId, url) {
     await dnr.updateSessionRules({ removeRuleIds, addRules: [proceedRule(id, url, tabId)] }).catch((error) => {
       console.warn("Link Guard: could not add the proceed rule", error);
     });
-    t.proceed[tabId] = { id, url, consumed: false, at: Date.now() };
+    t.proceed[tabId] = { id, url, consumed: false, at };
     await writeArea("session", "rules", t);
   });
 }
 
-/** Called by the navigation check: true (once) when this navigation is the student's "proceed". */
-export function consumeAllowance(tabId, url) {
+/**
+ * A top-level navigation to `url` started in a tab at `startedAt` (webNavigation.onBeforeNavigate).
+ * Call it from the listener before any await: the serial queue then sees starts and commits in the order the
+ * browser sent them. Without that, a commit handled before its own start (the worker busy reading settings)
+ * found the allowance unused and kept the allow rule, so the next visit went straight to the link's server.
+ * Returns "proceeded" (this is the student's proceed once), "protected" (a redirect rule in force since
+ * before the navigation started stops its request) or "check" (lib/rules.js navigationStart decides).
+ */
+export function navigationStarted(tabId, url, startedAt) {
   return serial(async () => {
     const t = await table();
-    const p = t.proceed[tabId];
-    if (!p || p.consumed || p.url !== url || Date.now() - p.at > 60_000) return false;
-    p.consumed = true;
-    await writeArea("session", "rules", t);
-    return true;
+    const { how, consume, drop } = navigationStart(t, tabId, url, startedAt, Date.now());
+    if (consume) {
+      t.proceed[tabId].consumed = true;
+      await writeArea("session", "rules", t);
+    }
+    if (drop) await dropAllowance(t, tabId);
+    return how;
   });
 }
 
-/** The proceeded page committed (or failed, or the tab closed): the next visit must warn again. */
+/** The tab's top-level navigation committed (or failed): after a proceed once, the next visit warns again. */
+export function navigationEnded(tabId, url, failed) {
+  return serial(async () => {
+    const t = await table();
+    if (navigationEnds(t, tabId, url, failed)) await dropAllowance(t, tabId);
+  });
+}
+
+/** The tab closed: its allowance goes with it. */
 export function endAllowOnce(tabId) {
   return serial(async () => {
     const t = await table();
-    const p = t.proceed[tabId];
-    if (!p) return;
-    delete t.proceed[tabId];
-    await dnr.updateSessionRules({ removeRuleIds: [p.id] }).catch(() => {});
-    await writeArea("session", "rules", t);
+    await dropAllowance(t, tabId);
+    if (t.ended && t.ended[tabId]) {
+      delete t.ended[tabId];
+      await writeArea("session", "rules", t);
+    }
   });
 }

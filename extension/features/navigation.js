@@ -3,7 +3,7 @@
 import { ext, readArea, warningUrl, writeArea, isFirefox } from "./browser.js";
 import { getSettings } from "./state.js";
 import { check } from "./checker.js";
-import { isProtected, consumeAllowance, endAllowOnce } from "./blocking.js";
+import { navigationStarted, navigationEnded, endAllowOnce } from "./blocking.js";
 import { actionFor, blocksNavigation, cacheUrl, isCheckable } from "../lib/verdict.js";
 
 const latest = new Map(); // tabId -> URL of its newest top-level navigation
@@ -72,37 +72,41 @@ async function decide(tabId, url, settings) {
 
 export function onBeforeNavigate(details) {
   if (details.frameId !== 0 || details.tabId < 0) return Promise.resolve();
-  const { tabId } = details;
+  const { tabId, timeStamp } = details;
   const url = cacheUrl(details.url);
   latest.set(tabId, url);
-  // Registered before the first await: the page's content script may ask about it (fail-open notice)
-  // while the check is still running.
-  const work = navigate(tabId, url, details.url);
+  // All registered before the first await: the rule table must see this start before the tab's next commit
+  // (navigationStarted), and the page's content script may ask about it (fail-open notice) while it runs.
+  const started = navigationStarted(tabId, url, timeStamp);
+  const work = navigate(tabId, url, details.url, started);
   pending.set(tabId, work);
   return work.finally(() => {
     if (pending.get(tabId) === work) pending.delete(tabId);
   });
 }
 
-async function navigate(tabId, url, rawUrl) {
-  const settings = await getSettings();
-  if (url === null || !isCheckable(rawUrl, settings.values.serviceUrl)) return null;
-  if (await consumeAllowance(tabId, url)) {
+async function navigate(tabId, url, rawUrl, started) {
+  const how = await started;
+  if (how === "proceeded") {
     await updateTab(tabId, { url, kind: "proceeded" });
     return null;
   }
-  if (await isProtected(url)) return null; // a session rule already sends this request to the warning page
+  const settings = await getSettings();
+  if (url === null || !isCheckable(rawUrl, settings.values.serviceUrl)) return null;
+  if (how === "protected") return null; // a session rule already sends this request to the warning page
   return decide(tabId, url, settings);
 }
 
-export async function onCommitted(details) {
-  if (details.frameId !== 0) return;
-  const rules = await readArea("session", "rules", null);
-  const p = rules && rules.proceed ? rules.proceed[details.tabId] : null;
-  if (p && p.consumed) await endAllowOnce(details.tabId);
+// Synchronous up to navigationEnded, which queues behind this tab's navigationStarted (see there).
+export function onCommitted(details) {
+  if (details.frameId !== 0) return Promise.resolve();
+  return navigationEnded(details.tabId, cacheUrl(details.url), false);
 }
 
-export const onErrorOccurred = onCommitted;
+export function onErrorOccurred(details) {
+  if (details.frameId !== 0) return Promise.resolve();
+  return navigationEnded(details.tabId, cacheUrl(details.url), true);
+}
 
 export async function onTabRemoved(tabId) {
   latest.delete(tabId);
