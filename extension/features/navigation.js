@@ -8,6 +8,7 @@ import { actionFor, blocksNavigation, cacheUrl, isCheckable } from "../lib/verdi
 
 const latest = new Map(); // tabId -> URL of its newest top-level navigation
 const pending = new Map(); // tabId -> Promise<action> of that navigation's check
+const running = new Map(); // tabId -> Set of its checks still running, older navigations' included
 
 // Per-tab facts the popup, the fail-open notice and "back to safety" need; kept in storage.session.
 async function tabs() {
@@ -34,6 +35,17 @@ export function updateTab(tabId, patch) {
   });
 }
 
+/** Remember a tab's newest fine page: checks finish out of order, so the navigation that started last wins. */
+function noteSafe(tabId, url, startedAt) {
+  return serial(async () => {
+    const all = await tabs();
+    const state = all[tabId] || {};
+    if ((state.lastSafeAt ?? 0) > startedAt) return;
+    all[tabId] = { ...state, lastSafe: url, lastSafeAt: startedAt };
+    await writeArea("session", "tabs", all);
+  });
+}
+
 function forgetTab(tabId) {
   return serial(async () => {
     const all = await tabs();
@@ -55,13 +67,18 @@ function setBadge(tabId, kind) {
   if (text) ext.action.setBadgeBackgroundColor({ tabId, color }).catch(() => {});
 }
 
-async function decide(tabId, url, settings) {
+async function decide(tabId, url, settings, startedAt) {
   const outcome = await check(url, { need: "navigation" });
   const action = actionFor(outcome, settings.values);
-  if (latest.get(tabId) !== url) return action; // the student already went somewhere else
-  const patch = { url, kind: action.kind, verdict: action.verdict || null };
-  if (action.kind === "allow" || action.kind === "notice") patch.lastSafe = url;
-  await updateTab(tabId, patch);
+  // A fine page counts for "back to safety" even when the student left it before its check finished: a
+  // pre-checked bad link on it is clicked as soon as it is marked, often before this slower full check.
+  const fine = action.kind === "allow" || action.kind === "notice";
+  if (latest.get(tabId) !== url) {
+    if (fine && latest.has(tabId)) await noteSafe(tabId, url, startedAt); // (not for a tab closed since)
+    return action; // the student already went somewhere else
+  }
+  await updateTab(tabId, { url, kind: action.kind, verdict: action.verdict || null });
+  if (fine) await noteSafe(tabId, url, startedAt);
   setBadge(tabId, action.kind);
   if (blocksNavigation(action)) {
     // Without webRequestBlocking (MV3) the request may already be on its way; the tab still never shows it.
@@ -78,14 +95,17 @@ export function onBeforeNavigate(details) {
   // All registered before the first await: the rule table must see this start before the tab's next commit
   // (navigationStarted), and the page's content script may ask about it (fail-open notice) while it runs.
   const started = navigationStarted(tabId, url, timeStamp);
-  const work = navigate(tabId, url, details.url, started);
+  const work = navigate(tabId, url, details.url, started, timeStamp);
   pending.set(tabId, work);
+  if (!running.has(tabId)) running.set(tabId, new Set());
+  running.get(tabId).add(work);
   return work.finally(() => {
     if (pending.get(tabId) === work) pending.delete(tabId);
+    running.get(tabId)?.delete(work);
   });
 }
 
-async function navigate(tabId, url, rawUrl, started) {
+async function navigate(tabId, url, rawUrl, started, startedAt) {
   const how = await started;
   if (how === "proceeded") {
     await updateTab(tabId, { url, kind: "proceeded" });
@@ -94,7 +114,7 @@ async function navigate(tabId, url, rawUrl, started) {
   const settings = await getSettings();
   if (url === null || !isCheckable(rawUrl, settings.values.serviceUrl)) return null;
   if (how === "protected") return null; // a session rule already sends this request to the warning page
-  return decide(tabId, url, settings);
+  return decide(tabId, url, settings, startedAt);
 }
 
 // Synchronous up to navigationEnded, which queues behind this tab's navigationStarted (see there).
@@ -111,6 +131,7 @@ export function onErrorOccurred(details) {
 export async function onTabRemoved(tabId) {
   latest.delete(tabId);
   pending.delete(tabId);
+  running.delete(tabId);
   await endAllowOnce(tabId);
   await forgetTab(tabId);
 }
@@ -125,6 +146,8 @@ export async function pageAction(tabId, pageUrl) {
 
 /** Back to safety: the last page this tab showed that was fine, else close a tab we opened, else a new tab page. */
 export async function backToSafety(tabId) {
+  // The check of the page the student just left may still be running: its answer decides where "back" is.
+  await Promise.allSettled([...(running.get(tabId) || [])]);
   const state = (await tabState(tabId)) || {};
   if (state.lastSafe) return ext.tabs.update(tabId, { url: state.lastSafe });
   if (typeof state.opener === "number") {
