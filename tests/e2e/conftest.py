@@ -182,6 +182,43 @@ class Browser:
     def page_url(self, name: str) -> str:
         return f"{self.origin}/{name}"
 
+    def wait_for_worker(self, predicate: str, timeout: float = 10.0) -> None:
+        """Poll a JS predicate in the extension's worker (a Worker has no wait_for_function)."""
+        deadline = time.monotonic() + timeout
+        while not self.worker.evaluate(predicate):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the extension's worker never reached: {predicate}")
+            time.sleep(0.05)
+
+    def record_navigations(self, page: Any) -> list[Any]:
+        """The page's top-level navigation requests from now on (a redirect is one of its own)."""
+        seen: list[Any] = []
+
+        def keep(request: Any) -> None:
+            if request.is_navigation_request() and request.frame == page.main_frame:
+                seen.append(request)
+
+        page.on("request", keep)
+        return seen
+
+    def leaks(self, requests: list[Any], url: str) -> list[str]:
+        """Requests for `url` the browser did not turn round to the warning page itself.
+
+        A session rule does that inside the network stack: a 307 with no server address. Empty:
+        nothing reached the network. Read from the browser's own record: no grace period needed.
+        """
+        left: list[str] = []
+        for request in requests:
+            if request.url != url:
+                continue
+            response = request.response()
+            redirected = request.redirected_to is not None and request.redirected_to.url.startswith(
+                f"{self.origin}/warning.html"
+            )
+            if not (redirected and response is not None and response.server_addr() is None):
+                left.append(f"{url}: {response.status if response else request.failure}")
+        return left
+
 
 @pytest.fixture
 def launch(
