@@ -122,6 +122,7 @@ class CountingProxy:
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream.rstrip("/")
         self.calls: Counter[str] = Counter()
+        self.answered: Counter[str] = Counter()  # calls whose answer has been sent back
         self.batch_sizes: list[int] = []
         self.port = 0
         self.session: aiohttp.ClientSession | None = None
@@ -139,6 +140,7 @@ class CountingProxy:
             request.method, self.upstream + request.path_qs, data=body, headers=headers
         ) as upstream:
             payload = await upstream.read()
+            self.answered[request.path] += 1
             return web.Response(
                 body=payload, status=upstream.status, content_type=upstream.content_type
             )

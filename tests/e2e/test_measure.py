@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,6 +12,15 @@ import pytest
 from tests.e2e.harness import CountingProxy
 
 pytestmark = pytest.mark.browser
+
+
+def wait_until(page: Any, done: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+    """Let the page run until the proxy saw what the figure needs (no fixed pause load outlasts)."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        page.wait_for_timeout(50)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -31,12 +41,13 @@ def test_service_calls_for_a_page_of_200_links(
     browser = launch(serviceUrl=f"http://127.0.0.1:{proxy.port}")
     page = browser.new_page()
     page.goto("http://school.test/many")
-    page.wait_for_timeout(800)
+    wait_until(page, lambda: proxy.answered["/v1/check/batch"] >= 1, "the first batch answered")
     height = page.evaluate("() => document.body.scrollHeight")
     for y in range(0, height, 400):  # a student scrolling down the whole page
         page.evaluate(f"() => window.scrollTo(0, {y})")
         page.wait_for_timeout(60)
-    page.wait_for_timeout(800)
+    wait_until(page, lambda: sum(proxy.batch_sizes) >= 200, "every link pre-checked")
+    wait_until(page, lambda: proxy.calls["/v1/check"] >= 1, "the page's own navigation check")
     batches = proxy.calls["/v1/check/batch"]
     checks = proxy.calls["/v1/check"]
     with capsys.disabled():
@@ -52,10 +63,12 @@ def test_click_delay_on_prechecked_links(launch: Any, proxy: CountingProxy, caps
     browser = launch(serviceUrl=f"http://127.0.0.1:{proxy.port}")
     page = browser.new_page()
     page.goto("http://school.test/timing")
-    deadline = time.monotonic() + 10
-    while sum(proxy.batch_sizes) < 60 and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    page.wait_for_timeout(200)
+    wait_until(page, lambda: sum(proxy.batch_sizes) >= 60, "the 60 links pre-checked")
+    wait_until(
+        page,
+        lambda: proxy.answered["/v1/check/batch"] == proxy.calls["/v1/check/batch"],
+        "their verdicts sent back",
+    )
     delays: list[float] = []
     for _ in range(5):
         delays += page.evaluate("() => window.timeClicks()")
