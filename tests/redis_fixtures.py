@@ -102,15 +102,16 @@ class RedisServer:
         self.proc = None
 
     def kill_during_fsync(self, within: float = 3.0) -> bool:
-        """SIGKILL as soon as a background AOF fsync is in flight (what `appendfsync everysec`
-        does once a second; `always` fsyncs inline, so none is ever seen): the moment Redis may
-        have replied to writes it has not written yet. Kills after `within` seconds anyway;
-        True when the kill landed during an fsync."""
+        """SIGKILL while a background AOF fsync is in flight and Redis holds writes it has
+        not written to the file (`aof_buffer_length`): with `appendfsync everysec` it postpones
+        the write then, yet it has replied to them. (`always` fsyncs inline, so that moment never
+        comes.) Kills after `within` seconds anyway; True when the kill landed in that moment."""
         deadline = time.monotonic() + within
         seen = False
         with redis.Redis(port=self.port, socket_timeout=2) as r:
             while not seen and time.monotonic() < deadline:
-                seen = bool(r.info("persistence").get("aof_pending_bio_fsync"))
+                info = r.info("persistence")
+                seen = bool(info.get("aof_pending_bio_fsync") and info.get("aof_buffer_length"))
         self.kill()
         return seen
 
