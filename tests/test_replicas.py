@@ -204,10 +204,16 @@ async def test_a_reload_on_a_is_announced_and_served_by_b(topology: Topology) ->
         before = await readyz(s, topology.b)
         (topology.lists_dir / "test/replica.txt").write_text("evil-replica.test\nnew-bad.test\n")
         topology.a.proc.send_signal(signal.SIGHUP)  # `linkguard serve`'s reload signal
-        for _ in range(100):
+        def settled(a: dict[str, Any], b: dict[str, Any]) -> bool:
+            """Both serve the new version and both see both acknowledgements."""
+            expected = {a["replica"]: a["lists_version"], b["replica"]: b["lists_version"]}
+            return (a["lists_version"] == b["lists_version"] != before["lists_version"]
+                    and a["replicas"] == b["replicas"] == expected)
+
+        deadline = asyncio.get_running_loop().time() + 15
+        while True:  # read both after each other: judge one snapshot, not a stale half
             state_a, state_b = await readyz(s, topology.a), await readyz(s, topology.b)
-            versions = set(state_b["replicas"].values())
-            if state_b["lists_version"] != before["lists_version"] and len(versions) == 1:
+            if settled(state_a, state_b) or asyncio.get_running_loop().time() > deadline:
                 break
             await asyncio.sleep(0.05)
         assert state_b["lists_version"] == state_a["lists_version"] != before["lists_version"]
