@@ -128,6 +128,27 @@ def test_the_proxy_publishes_its_port_and_points_at_every_replica() -> None:
     assert set(proxy["depends_on"]) == set(replicas())
 
 
+def duration(text: str) -> float:
+    """Compose durations such as `30s`, `1m30s`."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)", text)
+    assert parts and "".join(n + u for n, u in parts) == text, text
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+@pytest.mark.parametrize("name", sorted(replicas()))
+def test_replicas_get_time_to_finish_in_flight_requests(name: str) -> None:
+    # aiohttp's graceful shutdown may take up to twice shutdown_timeout; Docker's default
+    # grace of 10 s would SIGKILL a replica mid-request.
+    env = {k: interpolate(v) for k, v in replicas()[name]["environment"].items()}
+    timeout = float(env.get("LINKGUARD_SHUTDOWN_TIMEOUT", FIELDS["shutdown_timeout"]))
+    assert duration(replicas()[name]["stop_grace_period"]) >= 2 * timeout
+
+
+def test_the_proxy_does_not_publish_metrics() -> None:
+    assert re.search(r"location\s*=\s*/metrics\s*\{\s*return\s+404;\s*\}", nginx_conf())
+
+
 def test_the_dockerfile_serves_with_real_settings_on_the_exposed_port() -> None:
     text = dockerfile()
     cmd = re.search(r"^CMD\s+(\[.*\])", text, re.M)
