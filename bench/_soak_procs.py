@@ -1,4 +1,5 @@
-"""The soak's processes: a redis-server that can be SIGKILLed and restarted, and linkguard replicas.
+"""The soak's processes: a redis-server that can be SIGKILLed and restarted, and linkguard replicas
+(tests/test_replicas.py starts its replicas with the same helpers).
 
 Everything lives in one temp dir: the redis dir (append-only file), a copy of blocklists/ with
 one extra list the soak edits, and each replica's data dir (spool) and log.
@@ -131,14 +132,14 @@ def start_replica(name: str, tmp: Path, env: dict[str, str]) -> Replica:
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"soak: replica {name} exited:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"replica {name} exited:\n{log.read_text()[-3000:]}")
         try:
             with urllib.request.urlopen(f"{replica.url}/healthz", timeout=1):
                 return replica
         except OSError:
             if time.monotonic() > deadline:
                 replica.stop()
-                raise RuntimeError(f"soak: replica {name} did not answer") from None
+                raise RuntimeError(f"replica {name} did not answer") from None
             time.sleep(0.05)
 
 

@@ -100,8 +100,8 @@ class Assessor:
             return cached
         # Single flight: concurrent checks of one URL share one computation.
         pending = self._inflight.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
+        if pending is not None:  # the first caller's answer, with this caller's spelling
+            return dataclasses.replace(await asyncio.shield(pending), url=raw)
         future: asyncio.Future[Assessment] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
@@ -143,7 +143,9 @@ class Assessor:
             allowlisted=subject.match.allowed,
             shorteners=lists.reference.shorteners,
         ):
-            chain = await self._resolver.resolve_chain(fetch_url(url))
+            chain = await self._resolver.resolve_chain(
+                fetch_url(url), shorteners=lists.reference.shorteners
+            )
             verdict = chain_verdict(url, verdict, chain, lists)
             hops, final_url = chain.hops, chain.final_url
         ttl = ttl_for(verdict)
@@ -180,10 +182,7 @@ def chain_verdict(start: urls.URL, start_verdict: Verdict, chain: Chain, lists: 
             continue
         scored.append((hop_url, scoring.assess_url(hop_url, lists.index, lists.reference)))
     *earlier, (_, final) = scored
-    chain_signals = redirects.chain_signals(
-        chain.hops, shorteners=lists.reference.shorteners, outcome=chain.outcome
-    )
-    signals: list[Signal] = [*final.signals, *chain_signals]
+    signals: list[Signal] = [*final.signals, *chain.signals]
     for hop_url, hop_verdict in earlier:
         listed = [s for s in hop_verdict.signals if s.code == "blocklist.match"]
         if listed:
@@ -194,6 +193,6 @@ def chain_verdict(start: urls.URL, start_verdict: Verdict, chain: Chain, lists: 
     if worst is not None and worst[1].score > final.score:
         signals += [s for s in worst[1].signals
                     if s.code not in ("blocklist.match", "allowlist.match")]
-    if any(s.code == "redirect.shortener" for s in chain_signals):
+    if any(s.code == "redirect.shortener" for s in chain.signals):
         signals = [s for s in signals if s.code != "url.shortener"]  # one reason, not two
     return scoring.combine(signals)

@@ -109,7 +109,7 @@ class Resolver:
             self._owns_session = False
         assert isinstance(session.connector, GuardedConnector)
         self.policy = session.connector.policy
-        self.shorteners = shorteners  # the loader may swap in a new set after a reload
+        self.shorteners = shorteners  # default for resolve_chain(shorteners=None)
         self._on_chain = on_chain  # metrics: one call per walk (not per waiting caller)
         self._session = session
         self._settings = settings
@@ -130,11 +130,16 @@ class Resolver:
         if self._owns_session:
             await self._session.close()
 
-    async def resolve_chain(self, url: str) -> Chain:
-        """Follow `url`; concurrent calls for the same URL share one walk (single flight)."""
+    async def resolve_chain(self, url: str, *, shorteners: frozenset[str] | None = None) -> Chain:
+        """Follow `url`; concurrent calls for the same URL share one walk (single flight).
+
+        `shorteners` (the served lists' set, which a reload may change) names shortener hops in
+        the chain's signals; without it the set given at construction is used.
+        """
         task = self._inflight.get(url)
         if task is None:
-            task = asyncio.create_task(self._resolve(url))
+            known = self.shorteners if shorteners is None else shorteners
+            task = asyncio.create_task(self._resolve(url, known))
             self._inflight[url] = task
             task.add_done_callback(lambda done: self._forget(url, done))
         # shield: one impatient caller must not cancel the walk the others are waiting for
@@ -144,7 +149,7 @@ class Resolver:
         if self._inflight.get(url) is task:
             del self._inflight[url]
 
-    async def _resolve(self, url: str) -> Chain:
+    async def _resolve(self, url: str, shorteners: frozenset[str]) -> Chain:
         walk = _Walk()
         try:
             async with asyncio.timeout(self._settings.resolve_timeout):
@@ -156,7 +161,7 @@ class Resolver:
             log.exception("resolver failed on a chain")
             outcome, detail = "error", "internal error while following the link"
         hops = tuple(walk.hops)
-        signals = redirects.chain_signals(hops, shorteners=self.shorteners, outcome=outcome)
+        signals = redirects.chain_signals(hops, shorteners=shorteners, outcome=outcome)
         chain = Chain(hops, hops[-1].url if hops else url, outcome, detail, signals)
         if self._on_chain is not None:
             self._on_chain(chain)

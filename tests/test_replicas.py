@@ -13,13 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import os
 import shutil
 import signal
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +23,9 @@ from typing import Any
 import aiohttp
 import pytest
 import redis
-from redis_fixtures import RedisServer, free_port
+from redis_fixtures import RedisServer
 
+from bench._soak_procs import Replica, start_replica
 from service.redis_store import STREAM
 from service.settings import REPO_BLOCKLISTS
 
@@ -48,62 +44,12 @@ description = "Test entries for the replica tests"
 """
 
 
-def linkguard() -> list[str]:
-    exe = Path(sys.executable).with_name("linkguard")
-    return [str(exe), "serve"] if exe.exists() else [sys.executable, "-m", "service.cli", "serve"]
-
-
-@dataclass
-class Replica:
-    name: str
-    port: int
-    proc: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-
 @dataclass
 class Topology:
     redis: RedisServer
     lists_dir: Path
     a: Replica
     b: Replica
-
-
-def start_replica(name: str, tmp: Path, env: dict[str, str]) -> Replica:
-    port = free_port()
-    log = tmp / f"{name}.log"
-    full = {**os.environ, **env, "LINKGUARD_PORT": str(port),
-            "LINKGUARD_DATA_DIR": str(tmp / f"data-{name}")}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(linkguard(), env=full, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"replica {name} exited:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return Replica(name, port, proc, log)
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"replica {name} did not answer") from None
-            time.sleep(0.05)
-
-
-def stop(replica: Replica) -> None:
-    replica.proc.terminate()
-    try:
-        replica.proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        replica.proc.kill()
-        replica.proc.wait()
 
 
 @contextlib.contextmanager
@@ -125,13 +71,13 @@ def running(tmp: Path, server: RedisServer) -> Iterator[Topology]:
         try:
             b = start_replica("b", tmp, env)
         except BaseException:
-            stop(a)
+            a.stop()
             raise
         try:
             yield Topology(server, lists_dir, a, b)
         finally:
-            stop(a)
-            stop(b)
+            a.stop()
+            b.stop()
     finally:
         server.kill()
 
@@ -273,7 +219,7 @@ async def test_killing_redis_under_load_loses_no_report_and_answers_no_5xx(
     lost = set(accepted) - set(ids)
     assert not lost, f"{len(lost)} reports answered 202 are not in the stream: {sorted(lost)}"
     for replica in (topology.a, topology.b):  # each logs the outage once, and the recovery
-        text = replica.log_text()
+        text = replica.log.read_text(errors="replace")
         assert text.count("unreachable") == 1 and text.count("is back after") == 1, text[-3000:]
         assert not list((replica.log.parent / f"data-{replica.name}").glob("*spool*")) or \
             all(p.stat().st_size == 0 for p in
