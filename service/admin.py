@@ -81,7 +81,7 @@ async def reload(request: web.Request) -> web.Response:
 
 
 async def reports(request: web.Request) -> web.Response:
-    status = request.query.get("status") or None
+    status = request.query.get("status")  # "?status=" is a value outside the enum, not "all"
     if status is not None and status not in STATUSES:
         raise ValidationFailed(f"'status' must be one of: {', '.join(STATUSES)}")
     raw = request.query.get("limit", "100")

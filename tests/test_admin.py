@@ -111,8 +111,8 @@ async def test_reports_listing_filters_and_limits(admin: TestClient) -> None:
     assert body["reports"] == []
 
 
-@pytest.mark.parametrize("query", ["status=open", "limit=0", "limit=1001", "limit=ten",
-                                   "limit=-1"])
+@pytest.mark.parametrize("query", ["status=open", "status=", "limit=", "limit=0", "limit=1001",
+                                   "limit=ten", "limit=-1"])
 async def test_reports_listing_bad_query_is_422(admin: TestClient, query: str) -> None:
     status, body = await call(admin, "GET", f"/v1/admin/reports?{query}")
     assert status == 422 and body["error"]["code"] == "invalid_field"
