@@ -5,13 +5,14 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test lint typecheck unit node-test bench soak extension system-deps clean help
+.PHONY: run test lint typecheck unit node-test bench soak fuzz extension system-deps clean help
 
 help:
 	@echo "make run        serve on http://127.0.0.1:8080 (creates .venv)"
 	@echo "make test       install everything the tests need, then run every suite"
 	@echo "make bench      run the benchmarks (ratios against baselines measured in the same run)"
 	@echo "make soak       60 s: two replicas on one Redis under load, Redis killed, lists reloaded"
+	@echo "make fuzz       property and schemathesis tests with fresh random examples, 10x as many"
 	@echo "make extension  build installable extension zips into dist/"
 
 $(BIN)/python:
@@ -54,6 +55,13 @@ bench: $(DEV_STAMP)
 
 soak: $(DEV_STAMP)
 	$(BIN)/python -m bench.soak --seconds 60
+
+# `make test` runs the hypothesis/schemathesis tests derandomized (tests/fuzzing.py); this
+# explores new random examples. FUZZ_SCALE multiplies every test's example count.
+FUZZ_SCALE ?= 10
+fuzz: $(DEV_STAMP)
+	LINKGUARD_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/pytest -q -s -p no:randomly \
+		tests/test_properties.py tests/test_schemathesis.py tests/test_urls.py tests/test_lists.py
 
 extension: $(RUNTIME_STAMP)
 	$(BIN)/python scripts/package_extension.py

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import fuzzing  # noqa: F401  (loads the hypothesis profile before any test module)
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from fuzzing import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -236,7 +237,7 @@ HOST = st.builds(".".join, st.lists(LABEL, min_size=1, max_size=4)).map(lambda h
 SEGMENT = st.text("abcXYZ019-._~!$&'()*+,;=:@%#/? ", max_size=8)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(host=HOST, path=st.lists(SEGMENT, max_size=4), query=st.none() | SEGMENT)
 def test_fast_path_agrees_with_urls_parse(host: str, path: list[str], query: str | None) -> None:
     assert canonical_host(host) == urls.parse(f"http://{host}/").host

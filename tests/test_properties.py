@@ -11,6 +11,7 @@ import gc
 import time
 from functools import cache
 
+from fuzzing import examples
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -64,7 +65,7 @@ def _backslash_in_path(canonical: str) -> bool:
     return "\\" in canonical.partition("?")[0]
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(ANY_INPUT, st.booleans())
 @example("http://a.com/x%5Cy", True)
 @example(b"http://\xff\xfe/", False)
@@ -81,7 +82,7 @@ def test_urls_only_invalid_url_escapes_and_canonical_is_idempotent(
         assert urls.canonicalize(canonical, strict=strict) == canonical
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(URLISH)
 def test_utf8_bytes_and_text_are_the_same_url(text: str) -> None:
     outcomes = []
@@ -93,7 +94,7 @@ def test_utf8_bytes_and_text_are_the_same_url(text: str) -> None:
     assert outcomes[0] == outcomes[1]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(URLISH, st.booleans())
 @example("http://a.b.c.d.e.f.g.h.example.com/1/2/3/4/5/6/7.html?q=1", True)
 def test_expressions_are_at_most_30_distinct_canonical_forms(text: str, strict: bool) -> None:
@@ -191,7 +192,7 @@ def _check_accounting(parsed: Parsed, data: str | bytes, fmt: str) -> None:
         assert len(used) + skipped <= len(lines)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(LIST_DATA, st.sampled_from(FORMATS))
 @example(b"\xff\xfe\nevil.com\n", "domains")
 @example("\ufeff[Adblock Plus 2.0]\n! c\n||a.com^\n##x\n/re/\n", "adblock")
@@ -264,7 +265,7 @@ MANIFEST = st.builds(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(MANIFEST | st.text(max_size=80))
 def test_manifest_parser_gives_a_manifest_or_a_list_error(text: str) -> None:
     try:
@@ -320,7 +321,7 @@ def _score_time(url: urls.URL) -> float:
     return elapsed
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(LABEL, min_size=1, max_size=12), st.sampled_from([".", "\u3002", "\uff0e"]),
        SUFFIX, PATHS)
 @example(["аррӏе"], ".", "com", "/")
@@ -370,7 +371,7 @@ MATCH = st.sampled_from([
 ])
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(SIGNAL, max_size=8), SIGNAL, MATCH)
 def test_combine_is_bounded_consistent_and_monotone(
     signals: list[Signal], extra: Signal, match: Match | None
@@ -385,7 +386,7 @@ def test_combine_is_bounded_consistent_and_monotone(
     assert combine([extra, *signals], match=match).score >= verdict.score
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.builds(Signal, st.sampled_from(CODES), st.integers(-10**6, 10**6)),
                 max_size=6))
 def test_combine_clamps_out_of_range_weights(signals: list[Signal]) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from aiohttp import web
+from fuzzing import examples
 from hypothesis import HealthCheck, settings
 
 from service import openapi
@@ -102,7 +103,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None,
+@settings(max_examples=examples(MAX_EXAMPLES), deadline=None,
           suppress_health_check=list(HealthCheck))
 def test_api_conforms(case: schemathesis.Case, base_url: str) -> None:
     SENT[case.operation.label] = SENT.get(case.operation.label, 0) + 1

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import tldextract.cache
 import validators
+from fuzzing import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -270,7 +271,7 @@ URLISH = st.lists(
 CANONICAL = re.compile(r"(?:https?|ftp)://[!-~]+")
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.one_of(URLISH, st.text(max_size=40)), st.booleans())
 def test_canonical_form_is_a_fixed_point(text: str, strict: bool) -> None:
     try:
@@ -294,7 +295,7 @@ HOSTISH = st.lists(
 ).map(".".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(HOSTISH)
 def test_every_name_validators_accepts_is_accepted(host: str) -> None:
     # validators.domain (RFC 1034 + RFC 2782 underscores) is stricter than browsers; whatever it
