@@ -60,7 +60,7 @@ soak: $(DEV_STAMP)
 # explores new random examples. FUZZ_SCALE multiplies every test's example count.
 FUZZ_SCALE ?= 10
 fuzz: $(DEV_STAMP)
-	LINKGUARD_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/pytest -q -s -p no:randomly \
+	LINKGUARD_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/pytest -q -s \
 		tests/test_properties.py tests/test_schemathesis.py tests/test_urls.py tests/test_lists.py
 
 extension: $(RUNTIME_STAMP)
