@@ -2,24 +2,58 @@
 // Everything lives in chrome.storage; the in-memory copies are only caches the worker may lose at any time.
 
 import { ext, readArea, writeArea } from "./browser.js";
-import { effectiveSettings, resolveLanguage } from "../lib/settings.js";
+import { effectiveSettings, policyWithin, POLICY_WAIT_MS, resolveLanguage } from "../lib/settings.js";
 import { createClient } from "../lib/api.js";
 import { VerdictCache } from "../lib/cache.js";
 import { translator } from "../lib/i18n.js";
 
-/**
- * {values, locked, invalidPolicy}, read afresh on every call: two small storage reads are cheap next to a
- * network check, and a memo would race with storage.onChanged right after the student (or IT) saves.
- */
-export async function getSettings() {
-  const local = await readArea("local", "settings", {});
-  let managed = {};
+const POLICY_SNAPSHOT = "policySnapshot"; // the last storage.managed answer, for a slow first read
+let snapshotJson = null; // what this worker last wrote (one write per change, not per check)
+
+async function readPolicy() {
+  let managed;
   try {
     managed = (await ext.storage.managed.get(null)) || {};
   } catch {
     managed = {}; // Firefox without a policy, or a browser without managed storage
   }
+  const json = JSON.stringify(managed);
+  if (json !== snapshotJson) {
+    snapshotJson = json;
+    await writeArea("local", POLICY_SNAPSHOT, managed).catch(() => {});
+  }
+  return managed;
+}
+
+/**
+ * {values, locked, invalidPolicy}, read afresh on every call: two small storage reads are cheap next to a
+ * network check, and a memo would race with storage.onChanged right after the student (or IT) saves.
+ * The policy is the last one seen when Chromium's first managed read after start is slow (policyWithin).
+ */
+export async function getSettings() {
+  const local = await readArea("local", "settings", {});
+  const managed = await policyWithin(currentPolicy(), lastPolicy, policySlow ? 0 : POLICY_WAIT_MS);
   return effectiveSettings(local, managed);
+}
+
+// One managed read in flight at a time, shared by every caller: a navigation check asks for settings three
+// times (settings, language, client) and must wait out a slow first read once, not three times.
+let policyRead = null;
+let policySlow = false; // the read in flight has already kept someone waiting POLICY_WAIT_MS
+
+function currentPolicy() {
+  if (!policyRead) {
+    policyRead = readPolicy().finally(() => {
+      policyRead = null;
+      policySlow = false;
+    });
+  }
+  return policyRead;
+}
+
+function lastPolicy() {
+  policySlow = true;
+  return readArea("local", POLICY_SNAPSHOT, null);
 }
 
 export async function saveSettings(values) {

@@ -93,3 +93,26 @@ export function resolveLanguage(setting, uiLanguage) {
   if (ui.startsWith("en")) return "en";
   return "vi";
 }
+
+// Chromium's first storage.managed read after the browser starts can take seconds (about 2.9 s measured,
+// headless, with the e2e policy directory): a link opened from a chat app at browser start would load
+// unchecked for that long. A navigation waits at most this long for the school's policy...
+export const POLICY_WAIT_MS = 250;
+
+/**
+ * The school's policy without stalling a check: `fresh` (the storage.managed read) if it answers within
+ * `waitMs`; else the last policy seen (`lastSeen()`, a snapshot kept in storage.local) when there is one;
+ * else, on the very first run with no snapshot, the fresh read however long it takes.
+ */
+export async function policyWithin(fresh, lastSeen, waitMs = POLICY_WAIT_MS) {
+  const late = Symbol("late");
+  let timer;
+  const deadline = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(late), waitMs);
+  });
+  const first = await Promise.race([fresh, deadline]);
+  clearTimeout(timer);
+  if (first !== late) return first;
+  const snapshot = await lastSeen();
+  return snapshot && typeof snapshot === "object" && !Array.isArray(snapshot) ? snapshot : fresh;
+}

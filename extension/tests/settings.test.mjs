@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { DEFAULTS, effectiveSettings, changesToSave, normalizeServiceUrl, resolveLanguage, sanitize } from "../lib/settings.js";
+import { DEFAULTS, effectiveSettings, changesToSave, normalizeServiceUrl, policyWithin, resolveLanguage, sanitize } from "../lib/settings.js";
 
 const schema = JSON.parse(readFileSync(new URL("../managed_schema.json", import.meta.url), "utf8"));
 
@@ -97,3 +97,32 @@ const LANGS = [
 for (const [setting, ui, expected] of LANGS) {
   test(`resolveLanguage(${setting}, ${ui}) = ${expected}`, () => assert.equal(resolveLanguage(setting, ui), expected));
 }
+
+// policyWithin: a slow first storage.managed read must not stall a navigation check.
+const later = (ms, value) => new Promise((resolve) => setTimeout(() => resolve(value), ms));
+const SCHOOL = { serviceUrl: "https://linkguard.school.example", failMode: "closed" };
+const OLD = { serviceUrl: "https://old.school.example" };
+
+test("policyWithin: a prompt read is used as is, the snapshot is not even read", async () => {
+  let asked = 0;
+  const got = await policyWithin(later(5, SCHOOL), async () => (asked += 1, OLD), 200);
+  assert.deepEqual(got, SCHOOL);
+  assert.equal(asked, 0);
+});
+
+test("policyWithin: a read that never answers gives way to the last policy seen", { timeout: 5_000 }, async () => {
+  const got = await policyWithin(new Promise(() => {}), async () => OLD, 50);
+  assert.deepEqual(got, OLD);
+});
+
+for (const snapshot of [null, undefined, "policy", 7, ["serviceUrl"]]) {
+  test(`policyWithin: with no usable snapshot (${JSON.stringify(snapshot)}) the slow read is awaited`, async () => {
+    const got = await policyWithin(later(120, SCHOOL), async () => snapshot, 20);
+    assert.deepEqual(got, SCHOOL);
+  });
+}
+
+test("policyWithin: an empty policy (none set) is an answer, not a missing one", async () => {
+  assert.deepEqual(await policyWithin(Promise.resolve({}), async () => OLD, 50), {});
+  assert.deepEqual(await policyWithin(later(500, SCHOOL), async () => ({}), 20), {});
+});

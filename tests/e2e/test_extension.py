@@ -306,6 +306,11 @@ def test_managed_policy_is_honoured_and_locks_its_controls(
             " values: {allowProceed: true, markers: false}})"
         )
         assert saved["rejected"] == ["allowProceed"] and saved["saved"] == ["markers"]
+        # Kept for the next browser start, when Chromium's first managed read can take seconds.
+        snapshot = browser.worker.evaluate(
+            "async () => (await chrome.storage.local.get('policySnapshot')).policySnapshot"
+        )
+        assert snapshot == {"serviceUrl": service.url, "allowProceed": False, "language": "en"}
     finally:
         policy.unlink(missing_ok=True)
 
