@@ -57,7 +57,9 @@ class ListInfo:
 class Lists:
     """One consistent snapshot: the index, the reference data and a version for cache keys.
 
-    `version` is `<newest file mtime, UTC>-<4 hex of a sha256 over every file read>`.
+    `version` is 12 hex digits of a sha256 over the name and content of every file read: the same
+    lists give the same version on every replica, whatever their files' times (a git clone, a copy
+    or an image layer each set their own), so replicas share cache keys; a `touch` changes nothing.
     """
 
     index: Index
@@ -104,19 +106,21 @@ def load_lists(
     return Lists(
         index=index,
         reference=reference,
-        version=f"{_iso(seen.newest)}-{seen.digest.hexdigest()[:4]}",
+        version=seen.digest.hexdigest()[:VERSION_HEX],
         infos=infos,
         loaded_at=_iso(time.time()),
         manifest=manifest,
     )
 
 
+VERSION_HEX = 12  # 48 bits: two different list sets sharing a version is not a practical risk
+
+
 class _Seen:
-    """Every file read: a running sha256 over (name, content) and the newest mtime."""
+    """Every file read: a running sha256 over (name, content sha256), and each file's mtime."""
 
     def __init__(self) -> None:
         self.digest = hashlib.sha256()
-        self.newest = 0.0
         self.last_sha = ""
         self.last_mtime = ""
 
@@ -130,7 +134,6 @@ class _Seen:
             raise ListError(f"{what}: cannot read {path}: {exc.strerror or exc}") from None
         sha = hashlib.sha256(data).hexdigest()
         self.digest.update(f"{path.name}\0{sha}\0".encode())
-        self.newest = max(self.newest, mtime)
         self.last_sha, self.last_mtime = sha, _iso(mtime)
         return data
 

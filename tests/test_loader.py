@@ -16,7 +16,7 @@ from service.lists import parse_list, parse_manifest
 from service.loader import Lists, load_lists
 from service.settings import REPO_BLOCKLISTS
 
-VERSION = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ-[0-9a-f]{4}")
+VERSION = re.compile(r"[0-9a-f]{12}")
 MANIFEST = """
 [[list]]
 name = "bad"
@@ -177,20 +177,26 @@ def test_broken_dirs_raise_list_errors_naming_the_file(
         assert "bad.txt" in info.value.message and "enabled = false" in info.value.message
 
 
-def test_version_is_stable_and_follows_content(lists_dir: Path) -> None:
+def test_version_is_stable_and_follows_content_not_file_times(lists_dir: Path) -> None:
     first, second = load_lists(lists_dir), load_lists(lists_dir)
     assert first.version == second.version
     copy = lists_dir.parent / "replica"
-    shutil.copytree(lists_dir, copy)  # copytree keeps mtimes, as an image build does
+    shutil.copytree(lists_dir, copy)
+    for path in copy.rglob("*"):  # another replica's clone: same content, its own file times
+        os.utime(path, (1_000_000_000, 1_000_000_000 + 3_600 * len(path.name)))
     assert load_lists(copy).version == first.version
     bad = lists_dir / "bad.txt"
     stat = bad.stat()
+    os.utime(bad, (stat.st_atime + 3600, stat.st_mtime + 3600))  # a touch is no new lists
+    assert load_lists(lists_dir).version == first.version
     bad.write_text("evil.com\nother.example\n")
-    os.utime(bad, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime: the hash must differ
+    os.utime(bad, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime: the content decides
     changed = load_lists(lists_dir).version
-    assert changed != first.version and changed[:20] == first.version[:20]
-    os.utime(bad, (stat.st_atime + 3600, stat.st_mtime + 3600))
-    assert load_lists(lists_dir).version[:20] != first.version[:20]
+    assert changed != first.version and VERSION.fullmatch(changed)
+    (lists_dir / "bad.txt").rename(lists_dir / "renamed.txt")  # same bytes under another name
+    manifest = lists_dir / "lists.toml"
+    manifest.write_text(manifest.read_text().replace('"bad.txt"', '"renamed.txt"'))
+    assert load_lists(lists_dir).version not in (first.version, changed)
 
 
 def test_heuristics_only_loads_reference_but_no_lists(lists_dir: Path) -> None:
