@@ -2,7 +2,15 @@
 // top-level request to the warning page before it leaves, and a tab-scoped allow rule carries "proceed once".
 
 import { ext, readArea, warningPage, writeArea } from "./browser.js";
-import { redirectRule, proceedRule, ruleEligible, navigationEnds, navigationStart, MAX_REDIRECT_RULES } from "../lib/rules.js";
+import {
+  domainRule,
+  redirectRule,
+  proceedRule,
+  ruleEligible,
+  navigationEnds,
+  navigationStart,
+  MAX_REDIRECT_RULES,
+} from "../lib/rules.js";
 import { ttlSeconds } from "../lib/cache.js";
 
 const dnr = ext.declarativeNetRequest;
@@ -16,60 +24,86 @@ function serial(task) {
 }
 
 async function table() {
-  return readArea("session", "rules", { seq: 100, urls: {}, proceed: {}, ended: {} });
+  const t = await readArea("session", "rules", { seq: 100, urls: {}, proceed: {}, ended: {} });
+  t.domains ??= {}; // (a table from before domain rules)
+  return t;
 }
 
 /** Install (or refresh) the redirect rule for a URL whose verdict is dangerous or suspicious. */
 export function protect(url, result) {
   if (!ruleEligible(url)) return Promise.resolve(false);
-  return serial(async () => {
-    const t = await table();
-    const now = Date.now();
-    const expires = now + ttlSeconds(result) * 1000;
-    const removeRuleIds = [];
-    const existing = t.urls[url];
-    if (existing) {
-      existing.expires = Math.max(existing.expires, expires);
-      await writeArea("session", "rules", t);
-      return true;
-    }
-    for (const [u, r] of Object.entries(t.urls)) {
-      if (r.expires <= now) {
-        removeRuleIds.push(r.id);
-        delete t.urls[u];
-      }
-    }
-    const live = Object.keys(t.urls);
-    while (live.length >= MAX_REDIRECT_RULES) {
-      const oldest = live.shift();
-      removeRuleIds.push(t.urls[oldest].id);
-      delete t.urls[oldest];
-    }
-    t.seq += 1;
-    const id = t.seq;
-    try {
-      await dnr.updateSessionRules({ removeRuleIds, addRules: [redirectRule(id, url, warningPage())] });
-    } catch (error) {
-      console.warn("Link Guard: could not add a redirect rule", error);
-      return false; // the navigation check and the click interception still protect this URL
-    }
-    // `added` is when the rule was surely in force: a navigation that started earlier was not stopped by it.
-    t.urls[url] = { id, expires, added: Date.now() };
+  return serial(() => install("urls", url, (id) => redirectRule(id, url, warningPage()), result));
+}
+
+/** Install (or refresh) a rule for every URL on a domain a dangerous result condemns as a whole. */
+export function protectDomain(domain, result) {
+  return serial(() => install("domains", domain, (id) => domainRule(id, domain, warningPage()), result));
+}
+
+/** Inside a serial task: one redirect rule in `t[kind][key]`; expired and (over the cap) oldest rules go. */
+async function install(kind, key, makeRule, result) {
+  const t = await table();
+  const now = Date.now();
+  const expires = now + ttlSeconds(result) * 1000;
+  const existing = t[kind][key];
+  if (existing) {
+    existing.expires = Math.max(existing.expires, expires);
     await writeArea("session", "rules", t);
     return true;
-  });
+  }
+  const removeRuleIds = [];
+  const live = [];
+  for (const k of ["urls", "domains"]) {
+    for (const [name, r] of Object.entries(t[k])) {
+      if (r.expires <= now) {
+        removeRuleIds.push(r.id);
+        delete t[k][name];
+      } else live.push([k, name, r]);
+    }
+  }
+  live.sort((a, b) => a[2].id - b[2].id); // ids grow: the oldest first
+  while (live.length >= MAX_REDIRECT_RULES) {
+    const [k, name, r] = live.shift();
+    removeRuleIds.push(r.id);
+    delete t[k][name];
+  }
+  t.seq += 1;
+  const id = t.seq;
+  try {
+    await dnr.updateSessionRules({ removeRuleIds, addRules: [makeRule(id)] });
+  } catch (error) {
+    console.warn("Link Guard: could not add a redirect rule", error);
+    return false; // the navigation check and the click interception still protect this URL
+  }
+  // `added` is when the rule was surely in force: a navigation that started earlier was not stopped by it.
+  t[kind][key] = { id, expires, added: Date.now() };
+  await writeArea("session", "rules", t);
+  return true;
 }
 
 /** Drop the redirect rule when a fresh verdict says the URL is fine now (lists change). */
 export function unprotect(url) {
-  return serial(async () => {
-    const t = await table();
-    const r = t.urls[url];
-    if (!r) return;
-    delete t.urls[url];
-    await dnr.updateSessionRules({ removeRuleIds: [r.id] }).catch(() => {});
-    await writeArea("session", "rules", t);
-  });
+  return serial(() => uninstall("urls", url));
+}
+
+/** Drop a domain rule when a fresh verdict on that domain no longer condemns it as a whole. */
+export function unprotectDomain(domain) {
+  return serial(() => uninstall("domains", domain));
+}
+
+async function uninstall(kind, key) {
+  const t = await table();
+  const r = t[kind][key];
+  if (!r) return;
+  delete t[kind][key];
+  await dnr.updateSessionRules({ removeRuleIds: [r.id] }).catch(() => {});
+  await writeArea("session", "rules", t);
+}
+
+/** Domains with a rule in force that cover `host` (its own name or a parent domain). */
+export async function domainsCovering(host) {
+  const t = await table();
+  return Object.keys(t.domains).filter((d) => host === d || host.endsWith(`.${d}`));
 }
 
 /**

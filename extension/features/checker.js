@@ -3,7 +3,9 @@
 import { getClient, getLang, getSettings, verdictCache } from "./state.js";
 import { sufficientForNavigation, cacheUrl, isCheckable, markerFor } from "../lib/verdict.js";
 import { ServiceError } from "../lib/api.js";
-import { protect, unprotect } from "./blocking.js";
+import { domainsCovering, protect, protectDomain, unprotect, unprotectDomain } from "./blocking.js";
+import { domainsToProtect } from "../lib/rules.js";
+import { toUnicodeHost } from "../lib/punycode.js";
 
 const inflight = new Map(); // key -> Promise<outcome>
 
@@ -12,10 +14,27 @@ function errorOutcome(error) {
   return { error: { code, message: String((error && error.message) || error) } };
 }
 
-/** After any fresh verdict: keep the browser-level redirect rule in step with it. */
+/** After any fresh verdict: keep the browser-level redirect rules (the URL's, its domain's) in step with it. */
 async function syncRule(url, result) {
   if (markerFor(result.verdict)) await protect(url, result);
   else await unprotect(url);
+  const condemned = await protectDomains(result);
+  // A fresh answer about a host under a domain rule that no longer condemns it: the lists changed.
+  let host = "";
+  try {
+    host = new URL(result.final_url).hostname.toLowerCase();
+  } catch {
+    return;
+  }
+  for (const domain of await domainsCovering(host)) {
+    if (!condemned.includes(domain)) await unprotectDomain(domain);
+  }
+}
+
+async function protectDomains(result) {
+  const condemned = domainsToProtect(result, toUnicodeHost);
+  for (const domain of condemned) await protectDomain(domain, result);
+  return condemned;
 }
 
 // What a cached answer must be to be reused: any answer; one good enough to decide a navigation; or a full
@@ -88,6 +107,7 @@ export async function checkMany(rawUrls) {
   for (const [url, result] of pairs) {
     answers.set(url, result);
     if (markerFor(result.verdict)) await protect(url, result);
+    await protectDomains(result);
   }
   return answers;
 }

@@ -31,6 +31,72 @@ export function redirectRule(id, url, warningPage) {
   };
 }
 
+/**
+ * Anchored regex for every http(s) URL on `domain` or a subdomain of it (any port, path and query), with
+ * the whole URL captured for the redirect's substitution. `domain` is an ASCII host or IPv4 address.
+ */
+export function domainRegex(domain) {
+  return `^(https?://(?:[^/?#@]*@)?(?:[^/?#@:]*\\.)?${escapeRegex(domain)}(?::[0-9]+)?(?:[/?#].*)?)$`;
+}
+
+/** Rule redirecting top-level navigations to any URL on a domain known bad as a whole to `warningPage#<url>`. */
+export function domainRule(id, domain, warningPage) {
+  return {
+    id,
+    priority: BLOCK_PRIORITY,
+    action: { type: "redirect", redirect: { regexSubstitution: `${warningPage}#\\1` } },
+    condition: { regexFilter: domainRegex(domain), resourceTypes: ["main_frame"] },
+  };
+}
+
+const DANGEROUS_AT = 70; // DESIGN.md: safe < 30 <= suspicious < 70 <= dangerous
+const DOMAIN = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,62}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}[a-z0-9_])?)*$/u;
+
+/**
+ * Domains a dangerous result condemns as a whole, so that every URL on them can be stopped before its request
+ * leaves (phishing kits hand each victim a link of its own). Only reasons about the final URL's host that are
+ * dangerous on their own count: a blocklisted domain entry covering that host (the entry: lists match its
+ * subdomains too), or a lookalike / IDN finding about that very host. A path entry, a lure, or a weak
+ * signal that only adds up to "dangerous" condemns nothing beyond the URL.
+ */
+export function domainsToProtect(result, toUnicode = (h) => h) {
+  if (!result || result.verdict !== "dangerous" || typeof result.final_url !== "string") return [];
+  let host;
+  try {
+    host = new URL(result.final_url).hostname.toLowerCase();
+  } catch {
+    return [];
+  }
+  if (!DOMAIN.test(host)) return []; // IPv6 literals and anything odd keep per-URL rules only
+  const found = new Set();
+  for (const reason of Array.isArray(result.reasons) ? result.reasons : []) {
+    if (!reason || typeof reason.code !== "string" || typeof reason.score !== "number") continue;
+    if (!(reason.score >= DANGEROUS_AT)) continue;
+    const evidence = reason.evidence && typeof reason.evidence === "object" ? reason.evidence : {};
+    if (reason.code === "blocklist.match" && typeof evidence.entry === "string") {
+      const entry = evidence.entry.toLowerCase().replace(/\.$/u, "");
+      if (DOMAIN.test(entry) && (host === entry || host.endsWith(`.${entry}`))) found.add(entry);
+    } else if (/^(?:lookalike|idn)\./u.test(reason.code) && typeof evidence.host === "string") {
+      if (evidence.host === host || evidence.host === toUnicode(host)) found.add(host);
+    }
+  }
+  return [...found];
+}
+
+/** The domain rule in force for `url`'s host, if any (its own host or a parent domain). */
+export function domainEntryFor(domains, url) {
+  let host;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+  for (let at = host; at; at = at.includes(".") ? at.slice(at.indexOf(".") + 1) : "") {
+    if (Object.hasOwn(domains, at)) return domains[at];
+  }
+  return null;
+}
+
 /** One-time exception for one tab while "proceed once" loads the page; removed when it commits. */
 export function proceedRule(id, url, tabId) {
   return {
@@ -46,7 +112,8 @@ export const ALLOWANCE_MS = 60_000;
 
 /**
  * What a top-level navigation meets in the worker's rule table (pure; blocking.js applies the answer).
- * table: {urls: {url: {expires, added}}, proceed: {tabId: {url, consumed, at}}, ended: {tabId: {url, at}}};
+ * table: {urls: {url: {expires, added}}, domains: {domain: {expires, added}}, proceed: {tabId: {url, consumed, at}},
+ * ended: {tabId: {url, at}}};
  * startedAt: the navigation's webNavigation.onBeforeNavigate timeStamp; now: Date.now().
  * Returns {how: "proceeded" | "protected" | "check", consume, drop}: consume marks the allowance used, drop
  * removes it with its allow rule.
@@ -61,9 +128,9 @@ export function navigationStart(table, tabId, url, startedAt, now) {
   const bypassed = Boolean((p && p.url === url) || (ended && ended.url === url && ended.at >= startedAt));
   // Any later navigation in the tab ends a used (or stale) allowance.
   const drop = Boolean(p) && (p.consumed || !live);
-  const r = table.urls[url];
   // A rule added while this request was already on its way stopped nothing.
-  const ruled = Boolean(r) && r.expires > now && (r.added ?? 0) <= startedAt;
+  const inForce = (r) => Boolean(r) && r.expires > now && (r.added ?? 0) <= startedAt;
+  const ruled = inForce(table.urls[url]) || inForce(domainEntryFor(table.domains || {}, url));
   return { how: ruled && !bypassed ? "protected" : "check", consume: false, drop };
 }
 

@@ -1,7 +1,21 @@
 // declarativeNetRequest rules: the regex matches exactly one URL, hostile characters included.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { escapeRegex, urlRegex, redirectRule, proceedRule, ruleEligible, navigationStart, navigationEnds, PROCEED_PRIORITY, BLOCK_PRIORITY } from "../lib/rules.js";
+import {
+  escapeRegex,
+  urlRegex,
+  redirectRule,
+  proceedRule,
+  ruleEligible,
+  navigationStart,
+  navigationEnds,
+  domainRegex,
+  domainRule,
+  domainsToProtect,
+  PROCEED_PRIORITY,
+  BLOCK_PRIORITY,
+} from "../lib/rules.js";
+import { toUnicodeHost } from "../lib/punycode.js";
 
 const URLS = [
   "http://evil-phish.test/",
@@ -81,4 +95,66 @@ const END_CASES = [
 ];
 for (const [name, proceed, url, failed, ends] of END_CASES) {
   test(`navigationEnds: ${name}`, () => assert.equal(navigationEnds({ urls: {}, proceed }, 7, url, failed), ends));
+}
+
+// Domain rules: every URL on a domain a dangerous result condemns as a whole.
+const DOMAIN_MATCHES = [
+  ["http://evil.test/", true],
+  ["https://a.b.evil.test:8443/x?y=1#z", true],
+  ["http://evil.test", true],
+  ["http://u:p@evil.test/login", true],
+  ["http://notevil.test/", false],
+  ["http://evil.test.other/", false],
+  ["http://evilxtest/", false],
+  ["http://other.test/?u=http://evil.test/", false],
+  ["http://other.test/evil.test/", false],
+  ["http://evil.test@other.test/", false],
+  ["ftp://evil.test/", false],
+];
+for (const [url, expected] of DOMAIN_MATCHES) {
+  test(`domainRegex(evil.test) ${expected ? "matches" : "does not match"} ${url}`, () => {
+    assert.equal(new RegExp(domainRegex("evil.test")).test(url), expected);
+  });
+}
+
+test("domain rule sends the whole URL to the warning page (RE2 substitution)", () => {
+  const rule = domainRule(9, "evil.test", "chrome-extension://id/warning.html");
+  assert.equal(rule.priority, BLOCK_PRIORITY);
+  assert.deepEqual(rule.condition.resourceTypes, ["main_frame"]);
+  const url = "http://x.evil.test/a?b=c";
+  const match = new RegExp(rule.condition.regexFilter).exec(url);
+  assert.equal(rule.action.redirect.regexSubstitution.replace("\\1", match[1]), `chrome-extension://id/warning.html#${url}`);
+});
+
+const listed = (entry, score = 90) => ({ code: "blocklist.match", score, evidence: { list: "x", category: "phishing", entry } });
+const look = (host, code = "lookalike.skeleton", score = 90) => ({ code, score, evidence: { target: "facebook.com", host, site: host } });
+const verdictOn = (finalUrl, reasons, verdict = "dangerous") => ({ verdict, final_url: finalUrl, reasons });
+const PROTECT_CASES = [
+  ["a listed domain entry covers the host", verdictOn("http://a.evil.test/x", [listed("evil.test")]), ["evil.test"]],
+  ["a listed URL entry condemns only its URL", verdictOn("http://evil.test/x", [listed("http://evil.test/x")]), []],
+  ["an entry for another domain (an earlier hop's) condemns nothing here", verdictOn("http://site.test/", [listed("evil.test")]), []],
+  ["a lookalike finding about the final host", verdictOn("http://www.faceb00k.com/login", [look("www.faceb00k.com")]), ["www.faceb00k.com"]],
+  ["an IDN lookalike in Unicode evidence, punycode URL", verdictOn("http://xn--fcebook-2fg.com/", [look("f\u0430cebook.com"), look("f\u0430cebook.com", "idn.mixed_script")]), ["xn--fcebook-2fg.com"]],
+  ["a lookalike about another host", verdictOn("http://final.test/", [look("faceb00k.com")]), []],
+  ["a finding too weak on its own", verdictOn("http://momo2s.com/", [look("momo2s.com", "lookalike.combosquat", 60), { code: "url.suspicious_tld", score: 25, evidence: {} }]), []],
+  ["a lure or structural reason is about the URL", verdictOn("http://x.test/", [{ code: "invite.group_chat", score: 90, evidence: { host: "x.test" } }]), []],
+  ["not dangerous, no domain rule", verdictOn("http://a.evil.test/", [listed("evil.test")], "suspicious"), []],
+  ["an IPv6 host keeps per-URL rules", verdictOn("http://[::1]/", [listed("::1")]), []],
+  ["garbage from a broken service", { verdict: "dangerous", final_url: 7, reasons: "x" }, []],
+  ["reasons that are not objects", verdictOn("http://evil.test/", [null, 3, { code: "blocklist.match", score: "90", evidence: { entry: "evil.test" } }]), []],
+];
+for (const [name, result, expected] of PROTECT_CASES) {
+  test(`domainsToProtect: ${name}`, () => assert.deepEqual(domainsToProtect(result, toUnicodeHost), expected));
+}
+
+const DOMAIN_TABLE = (over) => ({ urls: {}, domains: { "evil.test": { id: 201, expires: 1e9, added: 1000, ...over } }, proceed: {} });
+const DOMAIN_START_CASES = [
+  ["any URL on a ruled domain is stopped", DOMAIN_TABLE(), "http://evil.test/other", 2000, "protected"],
+  ["a subdomain too", DOMAIN_TABLE(), "https://login.evil.test/x", 2000, "protected"],
+  ["not a look-alike name", DOMAIN_TABLE(), "http://notevil.test/", 2000, "check"],
+  ["a domain rule added after the request left", DOMAIN_TABLE(), "http://evil.test/other", 900, "check"],
+  ["an expired domain rule", DOMAIN_TABLE({ expires: 1500 }), "http://evil.test/other", 2000, "check"],
+];
+for (const [name, table, url, startedAt, how] of DOMAIN_START_CASES) {
+  test(`navigationStart: ${name}`, () => assert.equal(navigationStart(table, 7, url, startedAt, 2000).how, how));
 }

@@ -119,6 +119,38 @@ def test_proceed_once_loads_the_page_and_the_next_visit_warns_again(
     assert servers.pages.count("evil-phish.test") == before
 
 
+DOMAIN_RULE = (
+    "async () => (await chrome.declarativeNetRequest.getSessionRules())"
+    ".some((rule) => (rule.condition.regexFilter || '').includes('evil-phish\\\\.test(?::'))"
+)
+
+
+def test_after_one_listed_link_any_url_on_its_domain_is_stopped_before_it_leaves(
+    launch: Any, servers: Any
+) -> None:
+    # Phishing kits give each victim a link of its own: knowing one, the extension knows the domain.
+    browser = launch()
+    page = browser.new_page()
+    browser.open(page, f"{BLOCKLISTED}first")
+    browser.wait_for_warning(page)
+    browser.wait_for_worker(DOMAIN_RULE)
+    other = "http://login.evil-phish.test/victim-8f3k?id=42"
+    before = servers.pages.count("login.evil-phish.test")
+    navigations = browser.record_navigations(page)
+    browser.open(page, other)
+    browser.wait_for_warning(page)
+    assert kind(page) == "warn"
+    assert page.evaluate("() => decodeURIComponent(location.hash.slice(1))") == other
+    assert any(r.url == other for r in navigations)  # the navigation was seen...
+    assert browser.leaks(navigations, other) == []  # ...and turned round inside the browser
+    assert servers.pages.count("login.evil-phish.test") == before
+    # One rule for the listed domain (the list's entry), not one per host seen under it.
+    rules = browser.worker.evaluate("() => chrome.declarativeNetRequest.getSessionRules()")
+    domain_rules = [r for r in rules if "regexSubstitution" in r["action"].get("redirect", {})]
+    assert len(domain_rules) == 1
+    assert "evil-phish\\.test(?::" in domain_rules[0]["condition"]["regexFilter"]
+
+
 def test_back_to_safety_returns_to_the_page_the_link_was_on(launch: Any) -> None:
     browser = launch()
     page = browser.new_page()
