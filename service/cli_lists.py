@@ -81,7 +81,7 @@ def _run_updates(names: tuple[str, ...], *, dry_run: bool) -> list[Outcome]:
     guard = load_guard(config.lists_dir, manifest)
     return run(update_lists(config.lists_dir, specs, guard, time_limit=config.feed_timeout,
                             max_bytes=config.feed_max_bytes, dry_run=dry_run,
-                            progress_for=_progress))
+                            progress_for=_progress, proxy=config.feed_proxy))
 
 
 def _show(outcome: Outcome) -> None:

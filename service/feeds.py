@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
@@ -78,6 +78,7 @@ async def fetch(
     last_modified: str | None = None,
     session: aiohttp.ClientSession | None = None,
     progress: Progress | None = None,
+    proxy: str | None = None,
 ) -> Fetched:
     """GET `url`, conditional on `etag`/`last_modified` (RFC 9110 sections 13.1.2 and 13.1.3).
 
@@ -96,11 +97,17 @@ async def fetch(
     client = session or aiohttp.ClientSession(trust_env=False)
     try:
         async with client.get(
-            url, headers=headers, timeout=limits, max_redirects=MAX_REDIRECTS
+            url, headers=headers, timeout=limits, max_redirects=MAX_REDIRECTS, proxy=proxy
         ) as response:
             return await _read(url, response, max_bytes, progress, etag, last_modified)
     except FetchFailed:
         raise
+    except aiohttp.ClientHttpProxyError as exc:  # its text names the proxy URL, password too
+        raise FetchFailed(f"{url}: the proxy {_proxy(proxy)} answered HTTP {exc.status} "
+                          f"{exc.message}".rstrip()) from None
+    except aiohttp.ClientProxyConnectionError as exc:
+        raise FetchFailed(f"{url}: cannot reach the proxy {_proxy(proxy)}: "
+                          f"{_why(exc.os_error)}") from None
     except TimeoutError:
         raise FetchFailed(f"{url}: no complete answer within {time_limit:g} s") from None
     except aiohttp.TooManyRedirects:
@@ -144,6 +151,20 @@ async def _read(
         if progress is not None:
             progress(done, total)
     return Fetched(url, 200, b"".join(chunks), new_etag, new_modified)
+
+
+def redact_proxy(url: str) -> str:
+    """The proxy URL for messages and logs: any password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _proxy(proxy: str | None) -> str:
+    return f"{redact_proxy(proxy) if proxy else '(none)'} (LINKGUARD_FEED_PROXY)"
 
 
 def _why(exc: BaseException) -> str:

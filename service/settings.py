@@ -6,9 +6,10 @@ import dataclasses
 import ipaddress
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from service.errors import ConfigError
 
@@ -47,6 +48,7 @@ class Settings:
     lists_poll_seconds: float = 30.0  # stat the list files this often, reload on change; 0 = off
     feed_timeout: float = 120.0  # `linkguard lists update`: whole download of one feed, seconds
     feed_max_bytes: int = 32 * 1024 * 1024  # a feed larger than this is refused (decompressed)
+    feed_proxy: str | None = None  # http://[user:pass@]host:port for feed downloads; unset: direct
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -103,6 +105,8 @@ class Settings:
             raise bad("feed_timeout", "must be positive seconds")
         if self.feed_max_bytes < 1024:
             raise bad("feed_max_bytes", "must be at least 1024 bytes")
+        if self.feed_proxy is not None:
+            _check_proxy(self.feed_proxy, bad)
         if self.cache_size < 0:
             raise bad("cache_size", "must be >= 0 entries")
         for cidr in self.trusted_proxies:
@@ -121,6 +125,22 @@ class Settings:
         return int(logging.getLevelName(self.log_level))
 
 
+def _check_proxy(url: str, bad: Callable[[str, str], ConfigError]) -> None:
+    """An HTTP proxy aiohttp can use: http(s)://[user:pass@]host[:port], nothing after it."""
+    example = "use http://proxy.school.lan:3128 (credentials as http://user:pass@host:port)"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise bad("feed_proxy", f"not a URL; {example}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise bad("feed_proxy", f"must be an http:// proxy URL with a host; {example}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise bad("feed_proxy", f"a proxy URL has no path, query or fragment; {example}")
+    if port == 0:
+        raise bad("feed_proxy", f"port 0 is not a port; {example}")
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -131,7 +151,7 @@ def _parse(name: str, raw: str) -> object:
     default = _DEFAULTS[name]
     raw = raw.strip()
     try:
-        if name in ("redis_url", "admin_token"):
+        if name in ("redis_url", "admin_token", "feed_proxy"):
             return raw or None
         if name == "log_level":
             return raw.upper()

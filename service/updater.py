@@ -109,6 +109,7 @@ async def update_lists(
     max_bytes: int,
     dry_run: bool = False,
     progress_for: ProgressFor | None = None,
+    proxy: str | None = None,
 ) -> list[Outcome]:
     """Update (or with `dry_run`, only check and diff) each list, one after another."""
     outcomes = []
@@ -117,7 +118,7 @@ async def update_lists(
             with progress_for(spec) if progress_for else nullcontext(None) as progress:
                 outcome = await _update_one(lists_dir, spec, guard, session, progress,
                                             time_limit=time_limit, max_bytes=max_bytes,
-                                            dry_run=dry_run)
+                                            dry_run=dry_run, proxy=proxy)
             outcomes.append(outcome)
     return outcomes
 
@@ -125,6 +126,7 @@ async def update_lists(
 async def _update_one(
     lists_dir: Path, spec: ListSpec, guard: Guard, session: aiohttp.ClientSession,
     progress: Progress | None, *, time_limit: float, max_bytes: int, dry_run: bool,
+    proxy: str | None = None,
 ) -> Outcome:
     path = listfiles.list_path(lists_dir, spec)
     meta = listfiles.read_meta(path) or listfiles.ListMeta()
@@ -135,7 +137,7 @@ async def _update_one(
             str(spec.source), time_limit=time_limit, max_bytes=max_bytes, session=session,
             etag=meta.etag if same_source and not dry_run else None,
             last_modified=meta.last_modified if same_source and not dry_run else None,
-            progress=progress,
+            progress=progress, proxy=proxy,
         )
     except FetchFailed as exc:
         keep = "the last good copy stays" if old_data is not None else "no copy on disk yet"

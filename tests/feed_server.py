@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 HUGE = 50 * 1024 * 1024  # the "50 MB response"
 LINE = b"0123456789abcdef.huge-feed.test\n"  # 32 bytes
@@ -174,12 +175,58 @@ def make_app(server: FeedServer) -> web.Application:
     return app
 
 
+@dataclass
+class ForwardProxy:
+    """A plain HTTP forward proxy (absolute-form requests), as schools run for outbound traffic.
+
+    It answers 407 unless the request carries `Proxy-Authorization: Basic <credentials>`, and
+    records (target URL, Proxy-Authorization) of every request it is sent.
+    """
+
+    base: str = ""
+    credentials: str = "Basic bWFpbnRhaW5lcjpzM2NyZXQ="  # maintainer:s3cret
+    seen: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+HOP_BY_HOP = {"host", "proxy-authorization", "proxy-connection", "connection", "keep-alive"}
+PASSED_BACK = {"etag", "last-modified", "content-type", "content-encoding"}
+
+
+def make_proxy_app(proxy: ForwardProxy) -> web.Application:
+    async def forward(request: web.Request) -> web.Response:
+        target = request.raw_path
+        auth = request.headers.get("Proxy-Authorization")
+        proxy.seen.append((target, auth))
+        if auth != proxy.credentials:
+            return web.Response(status=407, headers={"Proxy-Authenticate": 'Basic realm="school"'})
+        if not target.startswith("http://"):
+            return web.Response(status=400, text="absolute-form requests only")
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        async with ClientSession(trust_env=False, auto_decompress=False) as session, \
+                session.get(target, headers=headers, allow_redirects=False) as upstream:
+            body = await upstream.read()
+            passed = {k: v for k, v in upstream.headers.items() if k.lower() in PASSED_BACK}
+            return web.Response(body=body, status=upstream.status, headers=passed)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", forward)
+    return app
+
+
 def serve_in_thread() -> Iterator[FeedServer]:
     """Start the server on 127.0.0.1:<free port> in a daemon thread; stop it afterwards."""
-    server = FeedServer()
+    yield from _serve(FeedServer(), make_app)
+
+
+def proxy_in_thread() -> Iterator[ForwardProxy]:
+    """A ForwardProxy on 127.0.0.1:<free port> in a daemon thread."""
+    yield from _serve(ForwardProxy(), make_proxy_app)
+
+
+def _serve(server: Any, make: Callable[[Any], web.Application]) -> Iterator[Any]:
     loop = asyncio.new_event_loop()
     ready = threading.Event()
-    runner = web.AppRunner(make_app(server), handle_signals=False, shutdown_timeout=0.1)
+    runner = web.AppRunner(make(server), handle_signals=False, shutdown_timeout=0.1)
 
     async def start() -> None:
         await runner.setup()
