@@ -80,6 +80,12 @@ def by_code(host: str) -> dict[str, Signal]:
     ("fb-hotro.com", "lookalike.combosquat", "facebook.com", 75),  # weak token + keyword
     ("đăng-nhập-zalo.com", "lookalike.combosquat", "zalo.me", 75),  # Vietnamese IDN keyword
     ("shopee-xacminh.ph", "lookalike.combosquat", "shopee.ph", 75),  # suggestion: same suffix
+    # School and exam lures (students are the audience): the ministry's names with exam words.
+    ("moet-thisinh.com", "lookalike.combosquat", "moet.gov.vn", 75),  # weak token + keyword
+    ("bogiaoduc-hocbong.com", "lookalike.combosquat", "moet.gov.vn", 75),
+    ("thitotnghiepthpt-tracuu.net", "lookalike.combosquat", "moet.gov.vn", 75),
+    ("congan-tphcm.top", "lookalike.combosquat", "bocongan.gov.vn", 75),  # a city's police
+    ("dichvucongquocgia.info", "lookalike.combosquat", "dichvucong.gov.vn", 75),
     ("shopee320.vip", "lookalike.combosquat", "shopee.vn", 60),
     ("momo2s.com", "lookalike.combosquat", "momo.vn", 60),
     ("vietcombank-digital.com", "lookalike.combosquat", "vietcombank.com.vn", 35),
