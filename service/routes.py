@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from typing import Any
+from urllib.parse import quote, unquote_plus, unquote_to_bytes
 
 from aiohttp import web
 
@@ -43,7 +44,26 @@ async def check_post(request: web.Request) -> web.Response:
 async def check_get(request: web.Request) -> web.Response:
     q = request.query
     lang = _lang(request, q.get("lang"))
-    return await _check(request, q.get("url"), lang, q.get("resolve"))
+    return await _check(request, _raw_param(request, "url"), lang, q.get("resolve"))
+
+
+_PRINTABLE = "".join(map(chr, range(0x21, 0x7F)))
+
+
+def _raw_param(request: web.Request, name: str) -> str | None:
+    """A query parameter's first value, its %XX bytes kept as bytes: aiohttp decodes them as
+    UTF-8 and turns `%ff` into U+FFFD, which would check another URL than the one sent. A value
+    that is not UTF-8 is handed on with those bytes escaped again (the URL they spell)."""
+    for pair in request.rel_url.raw_query_string.split("&"):
+        key, _, value = pair.partition("=")
+        if unquote_plus(key) != name:
+            continue
+        octets = unquote_to_bytes(value.replace("+", " "))
+        try:
+            return octets.decode("utf-8")
+        except UnicodeDecodeError:
+            return quote(octets, safe=_PRINTABLE)
+    return None
 
 
 async def check_batch(request: web.Request) -> web.Response:

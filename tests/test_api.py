@@ -69,6 +69,27 @@ async def test_get_is_the_same_for_curl(client: TestClient) -> None:
     assert (await resp.json())["verdict"] == "dangerous"
 
 
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [
+        # A URL pasted into the query without encoding it: its %ff is the byte 0xFF, not U+FFFD.
+        ("url=http://a.example/%ff", "http://a.example/%FF"),
+        ("url=http%3A%2F%2Fa.example%2F%25ff", "http://a.example/%FF"),  # encoded properly
+        ("url=http://a.example/%C3%A9", "http://a.example/%C3%A9"),  # UTF-8 stays text
+        ("url=http://a.example/%ff&url=http://b.example/", "http://a.example/%FF"),  # the first
+        ("lang=en&url=http://a.example/x%2By+z", "http://a.example/x+y%20z"),
+    ],
+)
+async def test_get_reads_the_url_parameter_as_bytes(
+        client: TestClient, query: str, canonical: str) -> None:
+    resp = await client.get(f"/v1/check?{query}")
+    assert resp.status == 200
+    body = await resp.json()
+    assert body["canonical_url"] == canonical
+    posted = await check(client, body["url"])
+    assert posted["canonical_url"] == canonical  # GET and POST check the same URL
+
+
 async def test_accept_language_picks_english(client: TestClient) -> None:
     resp = await client.post("/v1/check", json={"url": "http://evil-phish.test/"},
                              headers={"Accept-Language": "en-US,en;q=0.8"})
