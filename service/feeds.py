@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import aiohttp
 
 from service.errors import ListError
+from service.settings import redact_url
 
 Progress = Callable[[int, int | None], None]  # (bytes so far, total when announced)
 CHUNK = 256 * 1024
@@ -153,18 +154,8 @@ async def _read(
     return Fetched(url, 200, b"".join(chunks), new_etag, new_modified)
 
 
-def redact_proxy(url: str) -> str:
-    """The proxy URL for messages and logs: any password replaced by ***."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
 def _proxy(proxy: str | None) -> str:
-    return f"{redact_proxy(proxy) if proxy else '(none)'} (LINKGUARD_FEED_PROXY)"
+    return f"{redact_url(proxy) if proxy else '(none)'} (LINKGUARD_FEED_PROXY)"
 
 
 def _why(exc: BaseException) -> str:

@@ -25,6 +25,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisClusterException, RedisError
 
+from service.settings import redact_url
+
 log = logging.getLogger("linkguard.redis")
 
 # What a Redis call may raise when the server is down, restarting or unreachable.
@@ -42,16 +44,6 @@ Client = Redis | RedisCluster
 
 def is_cluster(url: str) -> bool:
     return urlsplit(url).scheme in CLUSTER_SCHEMES
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for logs and /readyz."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def connect(url: str) -> Client:
@@ -74,7 +66,7 @@ class RedisLink:
 
     def __init__(self, client: Client, *, url: str, probe_interval: float = PROBE_INTERVAL):
         self.client = client
-        self.url = redact(url)
+        self.url = redact_url(url)
         self.kind = "redis-cluster" if isinstance(client, RedisCluster) else "redis"
         self.outages = 0
         self.errors = 0  # every failed call, for linkguard_redis_errors_total (service.metrics)

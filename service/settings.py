@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from service.errors import ConfigError
 
@@ -123,6 +123,16 @@ class Settings:
     @property
     def log_level_number(self) -> int:
         return int(logging.getLevelName(self.log_level))
+
+
+def redact_url(url: str) -> str:
+    """A URL setting (Redis, feed proxy) for logs and messages: any password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _check_proxy(url: str, bad: Callable[[str, str], ConfigError]) -> None:

@@ -11,8 +11,8 @@ import pytest
 
 from service import listfiles
 from service.errors import ConfigError
-from service.feeds import fetch, redact_proxy
-from service.settings import Settings
+from service.feeds import fetch
+from service.settings import Settings, redact_url
 from service.updater import Outcome, load_guard, select, update_lists
 from tests.feed_server import (
     FeedServer,
@@ -133,5 +133,5 @@ def test_good_proxy_settings(value: str) -> None:
      ("http://u:pw@proxy:3128", "http://u:***@proxy:3128"),
      ("http://u:pw@proxy", "http://u:***@proxy")],
 )
-def test_redact_proxy(url: str, shown: str) -> None:
-    assert redact_proxy(url) == shown
+def test_redact_url(url: str, shown: str) -> None:
+    assert redact_url(url) == shown

@@ -29,26 +29,52 @@ async function table() {
   return t;
 }
 
+const save = (t) => writeArea("session", "rules", t);
+
 /** Install (or refresh) the redirect rule for a URL whose verdict is dangerous or suspicious. */
 export function protect(url, result) {
   if (!ruleEligible(url)) return Promise.resolve(false);
-  return serial(() => install("urls", url, (id) => redirectRule(id, url, warningPage()), result));
+  return serial(async () => {
+    const t = await table();
+    const ok = await install(t, "urls", url, (id) => redirectRule(id, url, warningPage()), result);
+    await save(t);
+    return ok;
+  });
 }
 
-/** Install (or refresh) a rule for every URL on a domain a dangerous result condemns as a whole. */
-export function protectDomain(domain, result) {
-  return serial(() => install("domains", domain, (id) => domainRule(id, domain, warningPage()), result));
+/** Drop the redirect rule when a fresh verdict says the URL is fine now (lists change). */
+export function unprotect(url) {
+  return serial(async () => {
+    const t = await table();
+    if (await uninstall(t, "urls", url)) await save(t);
+  });
 }
 
-/** Inside a serial task: one redirect rule in `t[kind][key]`; expired and (over the cap) oldest rules go. */
-async function install(kind, key, makeRule, result) {
-  const t = await table();
+/**
+ * After a fresh verdict about `host`: a rule for every URL on each domain in `condemned` (lib/rules.js
+ * domainsToProtect), and, unless `keepOthers`, no rule left for a domain covering `host` that the verdict no
+ * longer condemns (the lists changed). One read and one write of the rule table.
+ */
+export function syncDomains(host, condemned, result, { keepOthers = false } = {}) {
+  return serial(async () => {
+    const t = await table();
+    const stale = keepOthers ? [] : Object.keys(t.domains).filter((d) => covers(d, host) && !condemned.includes(d));
+    if (stale.length === 0 && condemned.length === 0) return;
+    for (const domain of stale) await uninstall(t, "domains", domain);
+    for (const domain of condemned) await install(t, "domains", domain, (id) => domainRule(id, domain, warningPage()), result);
+    await save(t);
+  });
+}
+
+const covers = (domain, host) => host === domain || host.endsWith(`.${domain}`);
+
+/** In table `t`: one redirect rule in `t[kind][key]`; expired and (over the cap) oldest rules go. The caller saves. */
+async function install(t, kind, key, makeRule, result) {
   const now = Date.now();
   const expires = now + ttlSeconds(result) * 1000;
   const existing = t[kind][key];
   if (existing) {
     existing.expires = Math.max(existing.expires, expires);
-    await writeArea("session", "rules", t);
     return true;
   }
   const removeRuleIds = [];
@@ -77,33 +103,16 @@ async function install(kind, key, makeRule, result) {
   }
   // `added` is when the rule was surely in force: a navigation that started earlier was not stopped by it.
   t[kind][key] = { id, expires, added: Date.now() };
-  await writeArea("session", "rules", t);
   return true;
 }
 
-/** Drop the redirect rule when a fresh verdict says the URL is fine now (lists change). */
-export function unprotect(url) {
-  return serial(() => uninstall("urls", url));
-}
-
-/** Drop a domain rule when a fresh verdict on that domain no longer condemns it as a whole. */
-export function unprotectDomain(domain) {
-  return serial(() => uninstall("domains", domain));
-}
-
-async function uninstall(kind, key) {
-  const t = await table();
+/** In table `t`: remove the rule `t[kind][key]`, if any; true when there was one. The caller saves. */
+async function uninstall(t, kind, key) {
   const r = t[kind][key];
-  if (!r) return;
+  if (!r) return false;
   delete t[kind][key];
   await dnr.updateSessionRules({ removeRuleIds: [r.id] }).catch(() => {});
-  await writeArea("session", "rules", t);
-}
-
-/** Domains with a rule in force that cover `host` (its own name or a parent domain). */
-export async function domainsCovering(host) {
-  const t = await table();
-  return Object.keys(t.domains).filter((d) => host === d || host.endsWith(`.${d}`));
+  return true;
 }
 
 /**

@@ -3,8 +3,8 @@
 import { getClient, getLang, getSettings, verdictCache } from "./state.js";
 import { sufficientForNavigation, cacheUrl, isCheckable, markerFor } from "../lib/verdict.js";
 import { ServiceError } from "../lib/api.js";
-import { domainsCovering, protect, protectDomain, unprotect, unprotectDomain } from "./blocking.js";
-import { domainsToProtect } from "../lib/rules.js";
+import { protect, syncDomains, unprotect } from "./blocking.js";
+import { domainsToProtect, finalHost } from "../lib/rules.js";
 import { toUnicodeHost } from "../lib/punycode.js";
 
 const inflight = new Map(); // key -> Promise<outcome>
@@ -18,23 +18,8 @@ function errorOutcome(error) {
 async function syncRule(url, result) {
   if (markerFor(result.verdict)) await protect(url, result);
   else await unprotect(url);
-  const condemned = await protectDomains(result);
-  // A fresh answer about a host under a domain rule that no longer condemns it: the lists changed.
-  let host = "";
-  try {
-    host = new URL(result.final_url).hostname.toLowerCase();
-  } catch {
-    return;
-  }
-  for (const domain of await domainsCovering(host)) {
-    if (!condemned.includes(domain)) await unprotectDomain(domain);
-  }
-}
-
-async function protectDomains(result) {
-  const condemned = domainsToProtect(result, toUnicodeHost);
-  for (const domain of condemned) await protectDomain(domain, result);
-  return condemned;
+  const host = finalHost(result);
+  if (host) await syncDomains(host, domainsToProtect(result, toUnicodeHost), result);
 }
 
 // What a cached answer must be to be reused: any answer; one good enough to decide a navigation; or a full
@@ -107,7 +92,9 @@ export async function checkMany(rawUrls) {
   for (const [url, result] of pairs) {
     answers.set(url, result);
     if (markerFor(result.verdict)) await protect(url, result);
-    await protectDomains(result);
+    // Pre-check answers add domain rules; only a full check (syncRule) takes one away.
+    const condemned = domainsToProtect(result, toUnicodeHost);
+    if (condemned.length) await syncDomains(finalHost(result), condemned, result, { keepOthers: true });
   }
   return answers;
 }

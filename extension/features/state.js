@@ -32,28 +32,25 @@ async function readPolicy() {
  */
 export async function getSettings() {
   const local = await readArea("local", "settings", {});
-  const managed = await policyWithin(currentPolicy(), lastPolicy, policySlow ? 0 : POLICY_WAIT_MS);
+  const read = currentPolicy();
+  const wait = Math.max(0, read.waitUntil - Date.now());
+  const managed = await policyWithin(read.promise, () => readArea("local", POLICY_SNAPSHOT, null), wait);
   return effectiveSettings(local, managed);
 }
 
-// One managed read in flight at a time, shared by every caller: a navigation check asks for settings three
-// times (settings, language, client) and must wait out a slow first read once, not three times.
-let policyRead = null;
-let policySlow = false; // the read in flight has already kept someone waiting POLICY_WAIT_MS
+// One managed read in flight at a time, shared by every caller, with one deadline: a navigation check asks
+// for settings three times (settings, language, client) and waits out a slow first read once, not three times.
+let policyRead = null; // {promise, waitUntil}
 
 function currentPolicy() {
   if (!policyRead) {
-    policyRead = readPolicy().finally(() => {
-      policyRead = null;
-      policySlow = false;
+    const read = { promise: readPolicy(), waitUntil: Date.now() + POLICY_WAIT_MS };
+    read.promise.finally(() => {
+      if (policyRead === read) policyRead = null;
     });
+    policyRead = read;
   }
   return policyRead;
-}
-
-function lastPolicy() {
-  policySlow = true;
-  return readArea("local", POLICY_SNAPSHOT, null);
 }
 
 export async function saveSettings(values) {

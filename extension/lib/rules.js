@@ -60,14 +60,9 @@ const DOMAIN = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,62}[a-z0-9_])?(?:\.[a-z0-
  * signal that only adds up to "dangerous" condemns nothing beyond the URL.
  */
 export function domainsToProtect(result, toUnicode = (h) => h) {
-  if (!result || result.verdict !== "dangerous" || typeof result.final_url !== "string") return [];
-  let host;
-  try {
-    host = new URL(result.final_url).hostname.toLowerCase();
-  } catch {
-    return [];
-  }
-  if (!DOMAIN.test(host)) return []; // IPv6 literals and anything odd keep per-URL rules only
+  if (!result || result.verdict !== "dangerous") return [];
+  const host = finalHost(result);
+  if (host === null || !DOMAIN.test(host)) return []; // IPv6 literals and anything odd keep per-URL rules only
   const found = new Set();
   for (const reason of Array.isArray(result.reasons) ? result.reasons : []) {
     if (!reason || typeof reason.code !== "string" || typeof reason.score !== "number") continue;
@@ -81,6 +76,15 @@ export function domainsToProtect(result, toUnicode = (h) => h) {
     }
   }
   return [...found];
+}
+
+/** The lowercase host of a result's `final_url`, or null. */
+export function finalHost(result) {
+  try {
+    return new URL(result.final_url).hostname.toLowerCase() || null;
+  } catch {
+    return null;
+  }
 }
 
 /** The domain rule in force for `url`'s host, if any (its own host or a parent domain). */
