@@ -4,7 +4,7 @@
 import { ext, extensionOrigin } from "./features/browser.js";
 import { createDispatcher } from "./lib/dispatch.js";
 import { routes } from "./features/messages.js";
-import { onBeforeNavigate, onCommitted, onErrorOccurred, onTabRemoved } from "./features/navigation.js";
+import { checkUnseenTabs, onBeforeNavigate, onCommitted, onErrorOccurred, onTabRemoved } from "./features/navigation.js";
 import { install as installMenus, onClicked as onMenuClicked } from "./features/menus.js";
 
 function logError(where) {
@@ -25,3 +25,4 @@ ext.storage.onChanged.addListener((changes, area) => {
   // Menu titles follow the student's language.
   if (area === "managed" || (area === "local" && changes.settings)) installMenus().catch(logError("menus"));
 });
+checkUnseenTabs().catch(logError("open tabs check")); // after the listeners: see navigation.js

@@ -117,6 +117,25 @@ async function navigate(tabId, url, rawUrl, started, startedAt) {
   return decide(tabId, url, settings, startedAt);
 }
 
+/**
+ * At worker start: check the page of every open tab this browser session has not seen. A navigation that
+ * began before the worker had registered its listeners fires no event it hears: seen in e2e runs when a
+ * reused profile starts and a link opens at once (the browser started for a link from a chat app), the page
+ * stayed unchecked for good. Tabs already decided in this session (storage.session) are left alone, so a
+ * worker woken mid-session neither re-checks nor undoes a "proceed once".
+ */
+export async function checkUnseenTabs() {
+  const [open, known] = await Promise.all([ext.tabs.query({}), tabs()]);
+  const checks = [];
+  for (const tab of open) {
+    const raw = tab.pendingUrl || tab.url || "";
+    if (typeof tab.id !== "number" || !/^https?:/iu.test(raw) || latest.has(tab.id)) continue;
+    if (known[tab.id] && known[tab.id].url === cacheUrl(raw)) continue;
+    checks.push(onBeforeNavigate({ tabId: tab.id, frameId: 0, url: raw, timeStamp: Date.now() }));
+  }
+  await Promise.all(checks);
+}
+
 // Synchronous up to navigationEnded, which queues behind this tab's navigationStarted (see there).
 export function onCommitted(details) {
   if (details.frameId !== 0) return Promise.resolve();

@@ -227,9 +227,11 @@ def launch(
     contexts: list[Any] = []
     rules = ", ".join(f"MAP {host} 127.0.0.1:{servers.pages.port}" for host in MAPPED_HOSTS)
 
-    def _launch(**settings: Any) -> Browser:
+    def _launch(profile: str | None = None, configure: bool = True, **settings: Any) -> Browser:
+        """A browser with the extension; `profile` names a profile to reuse (a browser restart),
+        whose settings are kept: `configure=False` then leaves the worker alone at start."""
         context = playwright_instance.chromium.launch_persistent_context(
-            str(tmp_path / f"profile-{len(contexts)}"),
+            str(tmp_path / (profile or f"profile-{len(contexts)}")),
             executable_path=CHROMIUM,
             headless=True,
             viewport={"width": 1100, "height": 800},
@@ -253,7 +255,8 @@ def launch(
             "serviceworker", timeout=15_000
         )
         browser = Browser(context, worker)
-        browser.configure(**{"serviceUrl": service.url, "language": "en", **settings})
+        if configure:
+            browser.configure(**{"serviceUrl": service.url, "language": "en", **settings})
         return browser
 
     yield _launch
