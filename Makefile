@@ -35,6 +35,7 @@ system-deps:
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check service tests bench scripts
+	$(BIN)/lint-imports
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy

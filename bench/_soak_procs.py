@@ -118,7 +118,7 @@ class Replica:
 
 def linkguard() -> list[str]:
     exe = Path(sys.executable).with_name("linkguard")  # the installed console script
-    return [str(exe), "serve"] if exe.exists() else [sys.executable, "-m", "service.cli", "serve"]
+    return [str(exe), "serve"] if exe.exists() else [sys.executable, "-m", "service", "serve"]
 
 
 def start_replica(name: str, tmp: Path, env: dict[str, str]) -> Replica:

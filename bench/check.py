@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 import tldextract
 
 from bench._common import rate, table
-from service import scoring, urls
-from service.loader import load_lists
+from service.core import urls
+from service.detect import scoring
 from service.settings import REPO_BLOCKLISTS
+from service.upkeep.loader import load_lists
 
 
 def sample_urls(n: int = 5000, seed: int = 7) -> list[str]:

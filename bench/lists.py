@@ -112,8 +112,8 @@ def _rss_kb(field: str = "VmRSS") -> int:
 def child(mode: str, directory: Path) -> dict[str, float]:
     """Measure one side in this (fresh) process and return the figures."""
     if mode == "ours":
-        from service import urls
-        from service.loader import load_lists
+        from service.core import urls
+        from service.upkeep.loader import load_lists
 
         urls.parse("http://warm.up/")  # loads the public suffix data: not part of the lists
 

@@ -28,10 +28,11 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bench._common import ROOT, table
-from service import confusables, hostview, idn, lookalike, urls
-from service.errors import InvalidURL
-from service.model import DANGEROUS_AT, SUSPICIOUS_AT, Reference, Signal, Subject
-from service.targets import TargetTable
+from service.core import urls
+from service.core.errors import InvalidURL
+from service.core.model import DANGEROUS_AT, SUSPICIOUS_AT, Reference, Signal, Subject
+from service.detect import confusables, hostview, idn, lookalike
+from service.detect.targets import TargetTable
 
 DATA = ROOT / "bench" / "data"
 REFERENCE = ROOT / "blocklists" / "reference"

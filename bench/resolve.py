@@ -24,8 +24,8 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
 from bench._common import free_port, python, server_process, table
-from service.guard import GuardPolicy
-from service.resolver import Resolver
+from service.resolve.guard import GuardPolicy
+from service.resolve.resolver import Resolver
 from service.settings import Settings
 
 CHAINS = 500

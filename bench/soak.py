@@ -29,7 +29,7 @@ import aiohttp
 from bench import _soak_procs as procs
 from bench._common import table
 from bench._soak_procs import RedisProcess, Replica
-from service.redis_store import STREAM
+from service.store.redis_reports import STREAM
 
 PHASES = ("steady", "redis down", "redis back", "after reload")
 REPEATED = [f"http://site{i}.example.com/page/{i}?q={i}" for i in range(200)]

@@ -10,12 +10,13 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from service import codec, redirects, scoring, urls
-from service.cache import Cache
-from service.errors import InvalidURL
-from service.loader import Lists
-from service.model import Assessment, Hop, Signal, Verdict
-from service.resolver import Chain, Resolver
+from service.core import urls
+from service.core.errors import InvalidURL
+from service.core.model import Assessment, Hop, Signal, Verdict
+from service.detect import codec, redirects, scoring
+from service.resolve.resolver import Chain, Resolver
+from service.store.cache import Cache
+from service.upkeep.loader import Lists
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class Flight(Protocol):
 
 
 class Observer(Protocol):
-    """Hears about every check (service.metrics implements it); keeps assess free of
+    """Hears about every check (service.web.metrics implements it); keeps assess free of
     prometheus."""
 
     def cache_lookup(self, hit: bool) -> None: ...

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from service.errors import ConfigError
+from service.core.errors import ConfigError
 
 PREFIX = "LINKGUARD_"
 REPO_BLOCKLISTS = Path(__file__).resolve().parent.parent / "blocklists"

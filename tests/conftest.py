@@ -82,7 +82,7 @@ ClientFactory = Callable[[TestServer], Awaitable[TestClient]]
 
 @pytest.fixture
 async def client(aiohttp_client: ClientFactory, settings: Settings) -> TestClient:
-    from service.app import HANDLER_ARGS, create_app
+    from service.web.app import HANDLER_ARGS, create_app
 
     server = TestServer(create_app(settings))
     await server.start_server(**HANDLER_ARGS)  # the handler limits `linkguard serve` uses

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from service import listfiles
 from service.settings import Settings
+from service.upkeep import files
 from tests.conftest import ClientFactory
 
 TOKEN = "s3cret-admin-token-0123456789"
@@ -24,7 +24,7 @@ ROUTES = [
 
 @pytest.fixture
 async def admin(aiohttp_client: ClientFactory, settings: Settings) -> TestClient:
-    from service.app import HANDLER_ARGS, create_app
+    from service.web.app import HANDLER_ARGS, create_app
 
     server = TestServer(create_app(settings.replace(admin_token=TOKEN, lists_poll_seconds=0)))
     await server.start_server(**HANDLER_ARGS)
@@ -229,7 +229,7 @@ async def test_unknown_report_ids_are_404(admin: TestClient, report_id: str) -> 
 async def test_lists_show_loader_info_and_update_metadata(
         admin: TestClient, settings: Settings) -> None:
     path = settings.lists_dir / "test/phishing.txt"
-    listfiles.write_meta(path, listfiles.ListMeta(source="https://feed.test/x", etag='"e1"',
+    files.write_meta(path, files.ListMeta(source="https://feed.test/x", etag='"e1"',
                                                   entries=2, fetched_at="2026-11-28T10:00:00Z"))
     status, body = await call(admin, "GET", "/v1/admin/lists")
     assert status == 200 and body["reload_error"] is None

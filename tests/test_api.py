@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from service.inputs import MAX_BATCH, MAX_BODY
-from service.urls import MAX_URL_LENGTH
+from service.core.urls import MAX_URL_LENGTH
+from service.web.inputs import MAX_BATCH, MAX_BODY
 
 
 async def check(client: TestClient, url: str, **extra: Any) -> dict[str, Any]:

@@ -11,11 +11,11 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from openapi_check import Contract
 
-from service import logs, openapi
-from service.apikeys import KeyRing
-from service.app import HANDLER_ARGS, create_app
-from service.errors import ConfigError
+from service.core.errors import ConfigError
 from service.settings import Settings
+from service.web import logs, openapi
+from service.web.apikeys import KeyRing
+from service.web.app import HANDLER_ARGS, create_app
 
 KEY_A = "key-a-0123456789abcdef"
 KEY_B = "key-b-fedcba9876543210"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from service import urls
-from service.blocklist import Index, IndexBuilder, Match
-from service.lists import Entry, ListSpec, iter_list, parse_list
+from service.core import urls
+from service.lists.entries import Entry, ListSpec, iter_list, parse_list
+from service.lists.index import Index, IndexBuilder, Match
 
 
 def spec(name: str, category: str = "phishing", fmt: str = "domains") -> ListSpec:

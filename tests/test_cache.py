@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.cache import MemoryCache
+from service.store.cache import MemoryCache
 
 
 class Clock:

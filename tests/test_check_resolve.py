@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from service.app import HANDLER_ARGS, create_app
-from service.guard import GuardPolicy
+from service.resolve.guard import GuardPolicy
 from service.settings import Settings
+from service.web.app import HANDLER_ARGS, create_app
 from tests.servers import Seen, TestDNS, chain_app
 
 ServerFactory = Callable[..., Awaitable[TestServer]]

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from service.cli import main
-from service.lists import parse_list
-from service.loader import load_lists
+from service.cli.main import main
+from service.lists.entries import parse_list
+from service.upkeep.loader import load_lists
 from tests.feed_server import FeedServer, feed_text, hosts, serve_in_thread
 
 FEED_LIST = """

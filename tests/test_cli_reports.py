@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import redis
 
-from service.announce import VERSION_KEY
-from service.backends import REPORTS_FILE, SPOOL_FILE
-from service.loader import load_lists
-from service.redis_client import RedisLink
-from service.redis_store import RedisReportStore
-from service.spool import Spool
-from service.store import FileReportStore, Report, new_report_id
+from service.store.announce import VERSION_KEY
+from service.store.redis_link import RedisLink
+from service.store.redis_reports import RedisReportStore
+from service.store.reports import FileReportStore, Report, new_report_id
+from service.store.spool import Spool
+from service.upkeep.loader import load_lists
+from service.web.backends import REPORTS_FILE, SPOOL_FILE
 from tests.test_cli_lists import lg
 
 

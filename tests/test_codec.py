@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from service import codec
-from service.model import Assessment, Hop, Signal, Verdict
+from service.core.model import Assessment, Hop, Signal, Verdict
+from service.detect import codec
 
 A = Assessment(
     url="HTTP://Bit.ly/x#frag",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from service.curate import (
+from service.core.errors import ListError
+from service.lists.entries import Entry, ListSpec, iter_list, parse_list
+from service.lists.formats import EXCEPTION, URL
+from service.upkeep.curate import (
     ALLOWLISTED,
     PROTECTED,
     PUBLIC_SUFFIX,
@@ -14,11 +17,8 @@ from service.curate import (
     public_suffixes,
     size_problem,
 )
-from service.errors import ListError
-from service.list_formats import EXCEPTION, URL
-from service.listcheck import Checked, check_list
-from service.listedit import add_entry, comment, filter_lines, fits, parse_target, remove_entry
-from service.lists import Entry, ListSpec, iter_list, parse_list
+from service.upkeep.edits import add_entry, comment, filter_lines, fits, parse_target, remove_entry
+from service.upkeep.validate import Checked, check_list
 
 GUARD = Guard(protected=["google.com", "vietcombank.com.vn", "blogspot.com"],
               allowed=["school.example.edu.vn", "github.io"])

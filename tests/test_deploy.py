@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from service.report_durability import Durability
 from service.settings import PREFIX, REPO_BLOCKLISTS, Settings
+from service.store.durability import Durability
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = {f.name: f.default for f in dataclasses.fields(Settings)}

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from service import listfiles
-from service.errors import ConfigError
-from service.feeds import fetch
+from service.core.errors import ConfigError
 from service.settings import Settings, redact_url
-from service.updater import Outcome, load_guard, select, update_lists
+from service.upkeep import files
+from service.upkeep.feeds import fetch
+from service.upkeep.updater import Outcome, load_guard, select, update_lists
 from tests.feed_server import (
     FeedServer,
     ForwardProxy,
@@ -88,7 +88,7 @@ async def test_an_unreachable_proxy_is_named_without_its_password(
 
 
 async def run_through(root: Path, proxy_url: str) -> Outcome:
-    manifest = listfiles.read_manifest(root)
+    manifest = files.read_manifest(root)
     [outcome] = await update_lists(root, select(manifest, ["feed"]), load_guard(root, manifest),
                                    time_limit=10, max_bytes=1 << 20, proxy=proxy_url)
     return outcome

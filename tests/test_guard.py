@@ -12,10 +12,15 @@ from dataclasses import dataclass
 import aiohttp
 import pytest
 
-from service import guard
-from service.connector import BlockedAddress, GuardedDNS, guarded_socket_factory, make_session
-from service.guard import GuardPolicy
-from service.resolver import Resolver
+from service.resolve import guard
+from service.resolve.connector import (
+    BlockedAddress,
+    GuardedDNS,
+    guarded_socket_factory,
+    make_session,
+)
+from service.resolve.guard import GuardPolicy
+from service.resolve.resolver import Resolver
 from service.settings import Settings
 from tests.servers import Listener, TestDNS, listen
 

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from service.inputs import MAX_BATCH, MAX_BODY
-from service.urls import MAX_URL_LENGTH
+from service.core.urls import MAX_URL_LENGTH
+from service.web.inputs import MAX_BATCH, MAX_BODY
 
 LEVELS = {"safe", "suspicious", "dangerous"}
 VERDICT = "verdict"  # expected "code" of a 200 answer: a verdict, not an error
@@ -356,7 +356,7 @@ async def test_admin_review_note_with_a_lone_surrogate_is_cleaned(
     # Was a 500 after the list edit: the store could not encode "\ud800" as UTF-8.
     from aiohttp.test_utils import TestServer
 
-    from service.app import HANDLER_ARGS, create_app
+    from service.web.app import HANDLER_ARGS, create_app
 
     server = TestServer(create_app(settings.replace(admin_token=ADMIN_TOKEN,
                                                     lists_poll_seconds=0)))

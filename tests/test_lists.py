@@ -10,10 +10,10 @@ from fuzzing import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service import urls
-from service.errors import ListError
-from service.list_canon import canonical_host, canonical_url, url_key
-from service.lists import FORMATS, Entry, parse_list, parse_manifest, write_list
+from service.core import urls
+from service.core.errors import ListError
+from service.lists.canon import canonical_host, canonical_url, url_key
+from service.lists.entries import FORMATS, Entry, parse_list, parse_manifest, write_list
 
 H, U = "host", "url"
 

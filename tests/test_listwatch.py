@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from service import listwatch
-from service.loader import load_lists
 from service.settings import Settings
+from service.upkeep.loader import load_lists
+from service.web import listwatch
 from tests.conftest import ClientFactory
 
 DEADLINE = 20.0  # seconds to wait for the poller; generous for a loaded 2-core machine
@@ -19,7 +19,7 @@ DEADLINE = 20.0  # seconds to wait for the poller; generous for a loaded 2-core 
 
 @pytest.fixture
 async def polled(aiohttp_client: ClientFactory, settings: Settings) -> TestClient:
-    from service.app import create_app
+    from service.web.app import create_app
 
     server = TestServer(create_app(settings.replace(lists_poll_seconds=0.05)))
     return await aiohttp_client(server)
@@ -85,7 +85,7 @@ async def test_a_broken_edit_keeps_the_old_lists_then_a_fix_is_picked_up(
 
 
 async def test_polling_off_starts_no_watcher(settings: Settings) -> None:
-    from service.app import create_app
+    from service.web.app import create_app
 
     app = create_app(settings.replace(lists_poll_seconds=0))
     assert listwatch.RELOADS in app

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from service import urls
-from service.errors import ListError
-from service.lists import parse_list, parse_manifest
-from service.loader import Lists, load_lists
+from service.core import urls
+from service.core.errors import ListError
+from service.lists.entries import parse_list, parse_manifest
 from service.settings import REPO_BLOCKLISTS
+from service.upkeep.loader import Lists, load_lists
 
 VERSION = re.compile(r"[0-9a-f]{12}")
 MANIFEST = """

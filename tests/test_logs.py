@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from service import logs
-from service.app import HANDLER_ARGS, create_app
 from service.settings import Settings
+from service.web import logs
+from service.web.app import HANDLER_ARGS, create_app
 
 SECRET_PATH = "secret-path-7f3a"
 SECRET_QUERY = "token=QUERYSECRET42"

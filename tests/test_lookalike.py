@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from service import lookalike, urls
-from service.errors import ListError
-from service.model import Reference, Signal, Subject
-from service.scoring import combine
+from service.core import urls
+from service.core.errors import ListError
+from service.core.model import Reference, Signal, Subject
+from service.detect import lookalike
+from service.detect.scoring import combine
 from service.settings import REPO_BLOCKLISTS
 
 REFERENCE = REPO_BLOCKLISTS / "reference"

@@ -16,10 +16,15 @@ from typing import NamedTuple
 
 import pytest
 
-from service import idn, lookalike, urls
-from service.confusables import has_one_character_swap, is_edit_distance_at_most_one, skeletons
-from service.errors import InvalidURL
-from service.model import Reference, Signal, Subject
+from service.core import urls
+from service.core.errors import InvalidURL
+from service.core.model import Reference, Signal, Subject
+from service.detect import idn, lookalike
+from service.detect.confusables import (
+    has_one_character_swap,
+    is_edit_distance_at_most_one,
+    skeletons,
+)
 
 DATA = Path(__file__).parent / "data" / "lookalike"
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from service import lures, urls
-from service.blocklist import Hit, Match
-from service.model import Reference, Signal, Subject
-from service.scoring import combine
+from service.core import urls
+from service.core.model import Reference, Signal, Subject
+from service.detect import lures
+from service.detect.scoring import combine
+from service.lists.index import Hit, Match
 
 RULES = lures.build_rules()
 

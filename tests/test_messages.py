@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from service import messages
-from service.messages import LANGS, MESSAGES, pick_lang, text_for
+from service.detect import messages
+from service.detect.messages import LANGS, MESSAGES, pick_lang, text_for
 
 SERVICE = Path(__file__).resolve().parent.parent / "service"
 NAMESPACES = ("blocklist", "allowlist", "url", "lookalike", "idn", "redirect", "invite", "form",

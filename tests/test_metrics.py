@@ -11,9 +11,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 from redis_fixtures import free_port
 
-from service.app import HANDLER_ARGS, create_app
-from service.guard import GuardPolicy
+from service.resolve.guard import GuardPolicy
 from service.settings import Settings
+from service.web.app import HANDLER_ARGS, create_app
 from tests.servers import Seen, TestDNS, chain_app
 
 ServerFactory = Callable[..., Awaitable[TestServer]]

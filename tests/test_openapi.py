@@ -11,9 +11,9 @@ from openapi_check import Contract, app_operations, doc_operations
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from service import openapi
-from service.app import HANDLER_ARGS, create_app
 from service.settings import Settings
+from service.web import openapi
+from service.web.app import HANDLER_ARGS, create_app
 
 TOKEN = "t" * 24
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}

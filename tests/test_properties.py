@@ -15,15 +15,15 @@ from fuzzing import examples
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from service import urls
-from service.blocklist import Hit, Match
-from service.errors import InvalidURL, ListError
-from service.list_formats import _LOCAL_NAMES  # the hosts-file preamble names the scanner skips
-from service.lists import FORMATS, Parsed, parse_list, parse_manifest
-from service.loader import Lists, load_lists
-from service.model import DANGEROUS_AT, SUSPICIOUS_AT, Signal, level_for
-from service.scoring import combine, score, subject_for
+from service.core import urls
+from service.core.errors import InvalidURL, ListError
+from service.core.model import DANGEROUS_AT, SUSPICIOUS_AT, Signal, level_for
+from service.detect.scoring import combine, score, subject_for
+from service.lists.entries import FORMATS, Parsed, parse_list, parse_manifest
+from service.lists.formats import _LOCAL_NAMES  # the hosts-file preamble names the scanner skips
+from service.lists.index import Hit, Match
 from service.settings import REPO_BLOCKLISTS
+from service.upkeep.loader import Lists, load_lists
 
 # --- urls ------------------------------------------------------------------------------------
 

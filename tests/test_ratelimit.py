@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from service.app import HANDLER_ARGS, create_app
-from service.ratelimit import MemoryLimiter, client_address, identity, parse_networks
 from service.settings import Settings
+from service.store.ratelimit import MemoryLimiter, client_address, identity, parse_networks
+from service.web.app import HANDLER_ARGS, create_app
 
 PROXIES = parse_networks(["10.0.0.0/8", "fd00::/8"])
 

@@ -7,9 +7,9 @@ import zlib
 
 import pytest
 
-from service import redirects
-from service.model import Hop
-from service.redirects import NextHop, next_hop
+from service.core.model import Hop
+from service.detect import redirects
+from service.detect.redirects import NextHop, next_hop
 
 BASE = "http://a.test/dir/page?x=1"
 HTML = {"Content-Type": "text/html; charset=utf-8"}

@@ -12,14 +12,14 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from redis_fixtures import RedisServer
 
-from service.app import HANDLER_ARGS, create_app
 from service.assess import TTL_BY_LEVEL, cache_key
-from service.guard import GuardPolicy
-from service.model import Assessment, Hop, Verdict
-from service.redis_client import RedisLink, connect
-from service.redis_flight import RedisFlight
-from service.reload import reload_lists
+from service.core.model import Assessment, Hop, Verdict
+from service.resolve.guard import GuardPolicy
 from service.settings import Settings
+from service.store.flight import RedisFlight
+from service.store.redis_link import RedisLink, connect
+from service.web.app import HANDLER_ARGS, create_app
+from service.web.reload import reload_lists
 from tests.servers import Seen, TestDNS, chain_app
 
 pytestmark = pytest.mark.redis

@@ -12,14 +12,14 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from redis_fixtures import RedisServer
 
-from service.app import HANDLER_ARGS, create_app
-from service.backends import SPOOL_FILE
-from service.errors import Unavailable
-from service.redis_client import RedisLink
-from service.redis_store import INDEX, STREAM, RedisReportStore
+from service.core.errors import Unavailable
 from service.settings import Settings
-from service.spool import Spool, parse
-from service.store import Report
+from service.store.redis_link import RedisLink
+from service.store.redis_reports import INDEX, STREAM, RedisReportStore
+from service.store.reports import Report
+from service.store.spool import Spool, parse
+from service.web.app import HANDLER_ARGS, create_app
+from service.web.backends import SPOOL_FILE
 
 pytestmark = pytest.mark.redis
 

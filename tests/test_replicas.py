@@ -5,7 +5,7 @@ and Redis killed (SIGKILL) and restarted on the same port and dir in the middle 
 checks and reports: no 5xx, and every accepted report in the stream exactly once. The kill
 runs against each configuration docs/deploy.md documents as losing no report, and lands while
 Redis has a background fsync in flight, the moment `appendfsync everysec` alone would lose
-acknowledged writes (service/report_durability.py).
+acknowledged writes (service/store/durability.py).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ import redis
 from redis_fixtures import RedisServer
 
 from bench._soak_procs import Replica, start_replica
-from service.redis_store import STREAM
 from service.settings import REPO_BLOCKLISTS
+from service.store.redis_reports import STREAM
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 

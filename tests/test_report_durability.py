@@ -13,12 +13,12 @@ import pytest
 from redis.asyncio.cluster import RedisCluster
 from redis_fixtures import RedisServer
 
-from service.backends import SPOOL_FILE
-from service.redis_client import RedisLink
-from service.redis_store import STREAM, RedisReportStore
-from service.report_durability import Durability, probe
-from service.spool import Spool, parse
-from service.store import Report
+from service.store.durability import Durability, probe
+from service.store.redis_link import RedisLink
+from service.store.redis_reports import STREAM, RedisReportStore
+from service.store.reports import Report
+from service.store.spool import Spool, parse
+from service.web.backends import SPOOL_FILE
 
 pytestmark = pytest.mark.redis
 

@@ -11,10 +11,10 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from service.connector import USER_AGENT, make_session
-from service.errors import ConfigError
-from service.guard import GuardPolicy
-from service.resolver import Chain, Resolver
+from service.core.errors import ConfigError
+from service.resolve.connector import USER_AGENT, make_session
+from service.resolve.guard import GuardPolicy
+from service.resolve.resolver import Chain, Resolver
 from service.settings import Settings
 from tests.servers import Listener, Seen, TestDNS, chain_app, listen
 

@@ -19,9 +19,9 @@ from aiohttp import web
 from fuzzing import examples
 from hypothesis import HealthCheck, settings
 
-from service import openapi
-from service.app import HANDLER_ARGS, create_app
 from service.settings import REPO_BLOCKLISTS, Settings
+from service.web import openapi
+from service.web.app import HANDLER_ARGS, create_app
 
 TOKEN = "s" * 24
 MAX_EXAMPLES = 50  # per operation (14 operations); schemathesis adds its coverage cases

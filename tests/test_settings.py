@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.errors import ConfigError
+from service.core.errors import ConfigError
 from service.settings import REPO_BLOCKLISTS, Settings
 
 

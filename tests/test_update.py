@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from service import listfiles
-from service.curate import ALLOWLISTED, PROTECTED, PUBLIC_SUFFIX
-from service.feeds import FetchFailed, fetch
-from service.loader import load_lists
 from service.settings import Settings
-from service.updater import Outcome, load_guard, select, update_lists
+from service.upkeep import files
+from service.upkeep.curate import ALLOWLISTED, PROTECTED, PUBLIC_SUFFIX
+from service.upkeep.feeds import FetchFailed, fetch
+from service.upkeep.loader import load_lists
+from service.upkeep.updater import Outcome, load_guard, select, update_lists
 from tests.feed_server import HUGE, FeedServer, feed_text, hosts, serve_in_thread
 
 PROTECTED_TOML = """
@@ -76,7 +76,7 @@ license = "CC0-1.0"
 
 async def run(root: Path, *, dry_run: bool = False, time_limit: float = 10.0,
               max_bytes: int | None = None) -> Outcome:
-    manifest = listfiles.read_manifest(root)
+    manifest = files.read_manifest(root)
     [outcome] = await update_lists(
         root, select(manifest, ["feed"]), load_guard(root, manifest), time_limit=time_limit,
         max_bytes=max_bytes or Settings().feed_max_bytes, dry_run=dry_run)
@@ -84,7 +84,7 @@ async def run(root: Path, *, dry_run: bool = False, time_limit: float = 10.0,
 
 
 def feed_file(root: Path) -> Path:
-    spec = listfiles.read_manifest(root).get("feed")
+    spec = files.read_manifest(root).get("feed")
     assert spec is not None
     return root / spec.file
 
@@ -111,9 +111,9 @@ async def test_every_format_is_fetched_screened_written_and_loads(
     outcome = await run(root)
     assert (outcome.status, outcome.entries, outcome.previous, outcome.errors) == (
         "updated", 120, None, 0)
-    meta = listfiles.read_meta(feed_file(root))
+    meta = files.read_meta(feed_file(root))
     assert meta is not None and meta.etag == f'"{fmt}-1"' and meta.entries == 120
-    assert meta.sha256 == listfiles.sha256(feed_file(root).read_bytes())
+    assert meta.sha256 == files.sha256(feed_file(root).read_bytes())
     assert meta.last_attempt["status"] == "updated" and meta.fetched_at
     loaded = {i.name: i for i in load_lists(root).infos}
     assert loaded["feed"].loaded is False  # still disabled: fetched to try it, not served
@@ -128,7 +128,7 @@ async def test_etag_gives_304_and_keeps_the_file(feeds: FeedServer, tmp_path: Pa
     assert outcome.status == "not_modified" and outcome.ok
     assert feeds.requests[-1][1].get("If-None-Match") == '"v1"'
     assert feed_file(root).stat().st_mtime_ns == mtime
-    meta = listfiles.read_meta(feed_file(root))
+    meta = files.read_meta(feed_file(root))
     assert meta is not None and meta.last_attempt["status"] == "not_modified"
 
 
@@ -161,7 +161,7 @@ async def test_guards_drop_suffixes_protected_and_allowlisted(
     assert dict(outcome.dropped) == {PUBLIC_SUFFIX: 4, PROTECTED: 3, ALLOWLISTED: 2}
     written = feed_file(root).read_text().split()
     assert not set(bad) & set(written) and set(good) <= set(written)
-    meta = listfiles.read_meta(feed_file(root))
+    meta = files.read_meta(feed_file(root))
     assert meta is not None and meta.dropped == dict(outcome.dropped)
     assert {d["key"] for d in meta.dropped_samples} == set(bad)
 
@@ -208,7 +208,7 @@ async def test_a_failed_download_keeps_the_last_good_copy(
     assert outcome.status == "failed" and not outcome.ok
     assert expected in outcome.message and "last good copy stays" in outcome.message
     unchanged(root, before)
-    meta = listfiles.read_meta(feed_file(root))
+    meta = files.read_meta(feed_file(root))
     assert meta is not None and meta.last_attempt["status"] == "failed"
     assert meta.entries == 200  # the good copy's record stays
 
@@ -304,7 +304,7 @@ async def test_only_http_sources(tmp_path: Path, source: str) -> None:
 
 async def test_dry_run_diffs_and_writes_nothing(feeds: FeedServer, tmp_path: Path) -> None:
     root, before = await seeded(feeds, tmp_path, "seed-diff", count=100)
-    meta_before = listfiles.meta_path(feed_file(root)).read_bytes()
+    meta_before = files.meta_path(feed_file(root)).read_bytes()
     names = [*hosts(100)[10:], "new-one.test", "google.com"]
     write_dir(root, feeds.put("next", feed_text("domains", names)))
     outcome = await run(root, dry_run=True)
@@ -313,7 +313,7 @@ async def test_dry_run_diffs_and_writes_nothing(feeds: FeedServer, tmp_path: Pat
     assert outcome.diff.removed == tuple(sorted(hosts(100)[:10]))
     assert dict(outcome.dropped) == {PROTECTED: 1}
     unchanged(root, before)
-    assert listfiles.meta_path(feed_file(root)).read_bytes() == meta_before
+    assert files.meta_path(feed_file(root)).read_bytes() == meta_before
 
 
 async def test_the_served_list_keeps_serving_while_a_feed_is_bad(
@@ -329,5 +329,5 @@ async def test_the_served_list_keeps_serving_while_a_feed_is_bad(
     assert (await run(root)).status == "failed"
     again = load_lists(root)
     assert again.index.count("feed") == good.index.count("feed") == 100
-    meta = listfiles.read_meta(feed_file(root))
+    meta = files.read_meta(feed_file(root))
     assert meta is not None and meta.last_attempt["status"] == "failed" and meta.entries == 100

@@ -1,4 +1,4 @@
-"""service.urls and service.hostnames: refusals, scheme-less input, userinfo, IDN, IPs, suffixes."""
+"""service.core.urls and hostnames: refusals, scheme-less input, userinfo, IDN, IPs, suffixes."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from fuzzing import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service import hostnames, urls
-from service.errors import InvalidURL
+from service.core import hostnames, urls
+from service.core.errors import InvalidURL
 
 LONG_LABEL = "a" * 64
 LONG_HOST = ".".join(["a" * 60] * 5)  # 304 characters

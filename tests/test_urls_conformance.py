@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from service import urls
-from service.errors import InvalidURL
+from service.core import urls
+from service.core.errors import InvalidURL
 
 DATA = Path(__file__).parent / "data" / "conformance"
 

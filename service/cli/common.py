@@ -11,8 +11,8 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from service.errors import LinkGuardError
-from service.publish import publish
+from service.cli.publish import publish
+from service.core.errors import LinkGuardError
 from service.settings import Settings
 
 P = ParamSpec("P")

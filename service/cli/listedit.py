@@ -8,15 +8,15 @@ from pathlib import Path
 
 import click
 
-from service import listfiles, listops
-from service.cli_common import SERVICE_HELP, announce, friendly, settings
-from service.curate import Guard
-from service.errors import ListError
-from service.listedit import fits, keys_on_lines, parse_target
-from service.lists import CATEGORIES, EXCEPTION, URL, Entry, ListSpec, Manifest, iter_list
-from service.lists import write_list as render
-from service.loader import load_lists
-from service.updater import load_guard
+from service.cli.common import SERVICE_HELP, announce, friendly, settings
+from service.core.errors import ListError
+from service.lists.entries import CATEGORIES, EXCEPTION, URL, Entry, ListSpec, Manifest, iter_list
+from service.lists.entries import write_list as render
+from service.upkeep import files, ops
+from service.upkeep.curate import Guard
+from service.upkeep.edits import fits, keys_on_lines, parse_target
+from service.upkeep.loader import load_lists
+from service.upkeep.updater import load_guard
 
 EXPORT_FORMATS = ("hosts", "adblock", "domains")
 
@@ -24,13 +24,13 @@ EXPORT_FORMATS = ("hosts", "adblock", "domains")
 def _pick(manifest: Manifest, name: str | None, category: str | None) -> ListSpec:
     """The list named, or the one editable list of `category`; its category must agree."""
     if name is not None:
-        spec = listops.editable_spec(manifest, name)
+        spec = ops.editable_spec(manifest, name)
         if category is not None and spec.category != category:
             raise ListError(f"list {name!r} has category {spec.category!r}, not {category!r}")
         return spec
     if category is None:
         raise click.UsageError("name the list with --list NAME (or give --category)")
-    mine = [s for s in manifest.lists if listfiles.editable(s) and s.category == category]
+    mine = [s for s in manifest.lists if files.editable(s) and s.category == category]
     if len(mine) != 1:
         found = ", ".join(s.name for s in mine) or "none"
         raise ListError(f"--category {category}: {len(mine)} editable lists ({found}); "
@@ -54,10 +54,10 @@ def add(host_or_url: str, list_name: str | None, category: str | None, note: str
     The entry gets a comment `# added <date> by linkguard: <note>`. Public suffixes,
     protected targets and allowlisted sites are refused on block lists."""
     config = settings()
-    manifest = listfiles.read_manifest(config.lists_dir)
+    manifest = files.read_manifest(config.lists_dir)
     spec = _pick(manifest, list_name, category)
     target = parse_target(host_or_url)
-    edited = listops.add(config.lists_dir, spec, target,
+    edited = ops.add(config.lists_dir, spec, target,
                          guard=load_guard(config.lists_dir, manifest), note=note)
     if not edited.changed:
         click.echo(f"{edited.value} is already on {spec.name}; nothing changed")
@@ -76,13 +76,13 @@ def add(host_or_url: str, list_name: str | None, category: str | None, note: str
 def remove(host_or_url: str, list_name: str | None, note: str, service_url: str | None) -> None:
     """Remove a host or URL from one of the maintainers' own lists (a dated comment stays)."""
     config = settings()
-    manifest = listfiles.read_manifest(config.lists_dir)
+    manifest = files.read_manifest(config.lists_dir)
     target = parse_target(host_or_url)
     if list_name is not None:
-        spec = listops.editable_spec(manifest, list_name)
+        spec = ops.editable_spec(manifest, list_name)
     else:
         spec = _holder(config.lists_dir, manifest, target.key)
-    edited = listops.remove(config.lists_dir, spec, target, note=note)
+    edited = ops.remove(config.lists_dir, spec, target, note=note)
     click.echo(f"removed {edited.value} from {spec.name} ({edited.path})")
     announce(config, service_url)
 
@@ -90,8 +90,8 @@ def remove(host_or_url: str, list_name: str | None, note: str, service_url: str 
 def _holder(lists_dir: Path, manifest: Manifest, key: str) -> ListSpec:
     holders = []
     for spec in manifest.lists:
-        if listfiles.editable(spec):
-            data = listfiles.read_bytes(listfiles.list_path(lists_dir, spec))
+        if files.editable(spec):
+            data = files.read_bytes(files.list_path(lists_dir, spec))
             if data is not None and key in keys_on_lines(data.decode("utf-8", "replace"),
                                                          spec.format):
                 holders.append(spec)
@@ -134,7 +134,7 @@ def export(fmt: str, output: Path | None, names: tuple[str, ...]) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        listfiles.write_atomic(output, text.encode("utf-8"), keep_previous=False)
+        files.write_atomic(output, text.encode("utf-8"), keep_previous=False)
     click.echo(f"exported {len(entries)} entries ({fmt})" + (
         f"; left out {skipped} that {fmt} cannot hold or the allow lists cover" if skipped else
         ""), err=True)
@@ -153,7 +153,7 @@ def _collect(lists_dir: Path, chosen: list[ListSpec], manifest: Manifest, guard:
     skipped = 0
     allow_specs = [s for s in manifest.enabled if s.action == "allow"] if fmt == "adblock" else []
     for spec in [*chosen, *allow_specs]:
-        data = listfiles.read_bytes(listfiles.list_path(lists_dir, spec))
+        data = files.read_bytes(files.list_path(lists_dir, spec))
         if data is None:
             continue
         for key, flags, _ in iter_list(data, spec.format):

@@ -11,14 +11,14 @@ from typing import Any
 
 import click
 
-from service import curate, listfiles
-from service.cli_common import SERVICE_HELP, age, announce, friendly, run, settings
-from service.cli_listedit import add, export, remove
-from service.feeds import Progress
-from service.listcheck import ERROR, check_lists
-from service.lists import ListSpec
-from service.loader import load_lists
-from service.updater import Outcome, load_guard, select, update_lists
+from service.cli.common import SERVICE_HELP, age, announce, friendly, run, settings
+from service.cli.listedit import add, export, remove
+from service.lists.entries import ListSpec
+from service.upkeep import curate, files
+from service.upkeep.feeds import Progress
+from service.upkeep.loader import load_lists
+from service.upkeep.updater import Outcome, load_guard, select, update_lists
+from service.upkeep.validate import ERROR, check_lists
 
 MARKS = {"updated": ("updated", "green"), "unchanged": ("same", "green"),
          "not_modified": ("304", "green"), "checked": ("ok", "green"),
@@ -73,7 +73,7 @@ def _progress(spec: ListSpec) -> Iterator[Progress | None]:
 
 def _run_updates(names: tuple[str, ...], *, dry_run: bool) -> list[Outcome]:
     config = settings()
-    manifest = listfiles.read_manifest(config.lists_dir)
+    manifest = files.read_manifest(config.lists_dir)
     specs = select(manifest, names)
     if not specs:
         click.echo("no enabled list has a source; name a feed: linkguard lists update NAME")
@@ -140,7 +140,7 @@ def diff(names: tuple[str, ...], previous: bool, limit: int) -> None:
 
 def _diff_previous(names: tuple[str, ...], limit: int) -> None:
     config = settings()
-    manifest = listfiles.read_manifest(config.lists_dir)
+    manifest = files.read_manifest(config.lists_dir)
     specs = []
     for name in names:
         spec = manifest.get(name)
@@ -149,11 +149,11 @@ def _diff_previous(names: tuple[str, ...], limit: int) -> None:
         specs.append(spec)
     shown = 0
     for spec in specs or manifest.lists:
-        path = listfiles.list_path(config.lists_dir, spec)
-        old = listfiles.read_keys(listfiles.prev_path(path), spec.format)
+        path = files.list_path(config.lists_dir, spec)
+        old = files.read_keys(files.prev_path(path), spec.format)
         if old is None:
             continue
-        new = listfiles.read_keys(path, spec.format)
+        new = files.read_keys(path, spec.format)
         click.echo(f"{spec.name}: {path.name}.prev -> {path.name}")
         _print_diff(curate.diff(old[0], new[0] if new else set()), limit)
         shown += 1
@@ -202,7 +202,7 @@ def stats(as_json: bool) -> None:
     loaded = load_lists(config.lists_dir)
     rows: list[dict[str, Any]] = []
     for info in loaded.infos:
-        meta = listfiles.read_meta(Path(info.path))
+        meta = files.read_meta(Path(info.path))
         updated = (meta.fetched_at if meta and meta.fetched_at else info.updated_at)
         attempt = meta.last_attempt if meta else {}
         rows.append({"name": info.name, "category": info.category, "enabled": info.enabled,

@@ -11,16 +11,16 @@ from typing import IO, Any
 
 import click
 
-from service import present
 from service.assess import Assessor
-from service.cache import MemoryCache
-from service.cli_lists import lists
-from service.cli_reports import reports
-from service.errors import LinkGuardError
-from service.loader import Lists, load_lists
-from service.messages import THREE_MUSTS, VERDICT_TITLES
-from service.resolver import Resolver
+from service.cli.lists import lists
+from service.cli.reports import reports
+from service.core.errors import LinkGuardError
+from service.detect import present
+from service.detect.messages import THREE_MUSTS, VERDICT_TITLES
+from service.resolve.resolver import Resolver
 from service.settings import Settings
+from service.store.cache import MemoryCache
+from service.upkeep.loader import Lists, load_lists
 
 EXIT_INVALID = 1  # at least one input was not a checkable URL
 COLORS = {"safe": "green", "suspicious": "yellow", "dangerous": "red"}
@@ -42,7 +42,7 @@ def main() -> None:
 @main.command()
 def serve() -> None:
     """Serve the HTTP API (settings from LINKGUARD_* environment variables)."""
-    from service.app import run
+    from service.web.app import run
 
     settings = _settings()
     try:
@@ -148,5 +148,5 @@ def _emit_human(result: dict[str, Any], lang: str) -> None:
         click.echo("  " + " · ".join(THREE_MUSTS[lang]))
 
 
-main.add_command(lists)  # maintainer tools: service/cli_lists.py, cli_listedit.py
-main.add_command(reports)  # report review: service/cli_reports.py
+main.add_command(lists)  # maintainer tools: service/cli/lists.py, cli/listedit.py
+main.add_command(reports)  # report review: service/cli/reports.py

@@ -13,11 +13,11 @@ from typing import Any
 
 import aiohttp
 
-from service.announce import Announcer, replica_id
-from service.errors import ConfigError, LinkGuardError, ListError, Unavailable
-from service.loader import load_lists
-from service.redis_client import RedisLink
+from service.core.errors import ConfigError, LinkGuardError, ListError, Unavailable
 from service.settings import Settings
+from service.store.announce import Announcer, replica_id
+from service.store.redis_link import RedisLink
+from service.upkeep.loader import load_lists
 
 ADMIN_RELOAD = "/v1/admin/reload"
 TIMEOUT = 60.0  # a reload of large lists takes seconds

@@ -12,17 +12,17 @@ from typing import TypeVar
 
 import click
 
-from service import listfiles, review
-from service.backends import REPORTS_FILE, SPOOL_FILE
-from service.cli_common import SERVICE_HELP, announce, friendly, settings
-from service.list_formats import printable
-from service.loader import load_lists
-from service.redis_client import RedisLink
-from service.redis_store import RedisReportStore
+from service.cli.common import SERVICE_HELP, announce, friendly, settings
+from service.lists.formats import printable
 from service.settings import Settings
-from service.spool import Spool
-from service.store import STATUSES, FileReportStore, Report, ReportStore
-from service.updater import load_guard
+from service.store.redis_link import RedisLink
+from service.store.redis_reports import RedisReportStore
+from service.store.reports import STATUSES, FileReportStore, Report, ReportStore
+from service.store.spool import Spool
+from service.upkeep import files, review
+from service.upkeep.loader import load_lists
+from service.upkeep.updater import load_guard
+from service.web.backends import REPORTS_FILE, SPOOL_FILE
 
 T = TypeVar("T")
 
@@ -114,7 +114,7 @@ def accept(report_id: str, list_name: str | None, entry_as: str | None, note: st
     false_positive -> local-allow (the report id goes in the entry's comment); then reload."""
     config = settings()
     loaded = load_lists(config.lists_dir)
-    manifest = listfiles.read_manifest(config.lists_dir)
+    manifest = files.read_manifest(config.lists_dir)
     guard = load_guard(config.lists_dir, manifest, lists=loaded)
 
     async def work(store: ReportStore) -> review.Accepted:

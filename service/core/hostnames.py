@@ -10,7 +10,7 @@ from urllib.parse import quote_from_bytes, unquote_to_bytes
 import icu
 import tldextract
 
-from service.errors import InvalidURL
+from service.core.errors import InvalidURL
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # pragma: no cover - imports for annotations only
-    from service.blocklist import Match
-    from service.lookalike import TargetTable
-    from service.lures import LureRules
-    from service.urls import URL
+    from service.core.urls import URL
+    from service.detect.lookalike import TargetTable
+    from service.detect.lures import LureRules
+    from service.lists.index import Match
 
 Level = Literal["safe", "suspicious", "dangerous"]
 SAFE: Level = "safe"

@@ -4,7 +4,7 @@ The canonical form follows developers.google.com/safe-browsing/v4/urls-hashing, 
 "Canonicalization", step by step; where the spec is silent we side with the Safe Browsing
 reference clients (google/safebrowsing urls.go) and, for what browsers do, the WHATWG URL
 Standard. tests/test_urls_conformance.py holds the spec's and those clients' vectors.
-Host handling (IPv4 spellings, IDNA, the public suffix list) lives in `service.hostnames`.
+Host handling (IPv4 spellings, IDNA, the public suffix list) lives in `service.core.hostnames`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,15 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
-from service import hostnames
-from service.errors import InvalidURL
-from service.hostnames import IPAddress, canonical_ipv4, registrable_domain, shown, unicode_host
+from service.core import hostnames
+from service.core.errors import InvalidURL
+from service.core.hostnames import (
+    IPAddress,
+    canonical_ipv4,
+    registrable_domain,
+    shown,
+    unicode_host,
+)
 
 __all__ = [
     "MAX_URL_LENGTH",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from service.model import Assessment, Hop, Signal, Verdict, level_for
+from service.core.model import Assessment, Hop, Signal, Verdict, level_for
 
 FORMAT = 1  # bump when the layout changes; old entries then read as misses
 

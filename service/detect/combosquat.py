@@ -6,9 +6,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from service.confusables import compact
-from service.hostview import HostView
-from service.targets import Brand, Embed, TargetTable
+from service.detect.confusables import compact
+from service.detect.hostview import HostView
+from service.detect.targets import Brand, Embed, TargetTable
 
 TARGET_EMBEDDING = "lookalike.target_embedding"
 COMBOSQUAT = "lookalike.combosquat"

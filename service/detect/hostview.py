@@ -6,8 +6,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from service.confusables import drop_diacritics, visual_keys
-from service.idn import to_unicode
+from service.detect.confusables import drop_diacritics, visual_keys
+from service.detect.idn import to_unicode
 
 # RFC 6761 / RFC 6762 special-use names and common private TLDs: never a public site, never a
 # lookalike of one (Chromium skips non-registrable hosts the same way).

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from service import idn
-from service.combosquat import COMBOSQUAT, TARGET_EMBEDDING, find_combo, find_embedding
-from service.hostview import HostView, view_of
-from service.model import Detector, Reference, Signal, Subject
-from service.targets import (
+from service.core.model import Detector, Reference, Signal, Subject
+from service.detect import idn
+from service.detect.combosquat import COMBOSQUAT, TARGET_EMBEDDING, find_combo, find_embedding
+from service.detect.hostview import HostView, view_of
+from service.detect.targets import (
     Brand,
     TargetTable,
     build_targets,
     build_targets_from_domains,
     parse_keywords,
 )
-from service.typosquat import find_typosquat
+from service.detect.typosquat import find_typosquat
 
 __all__ = [
     "DETECTORS", "Brand", "TargetTable", "build_targets", "build_targets_from_domains",

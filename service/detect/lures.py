@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from service.model import Detector, Reference, Signal, Subject
+from service.core.model import Detector, Reference, Signal, Subject
 
 GROUP_CHAT = "invite.group_chat"
 VIDEO_CALL = "invite.video_call"

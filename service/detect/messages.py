@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from service.texts import Text, basic, lookalike, lures, redirect
+from service.detect.texts import Text, basic, lookalike, lures, redirect
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.messages import text_for
-from service.model import Assessment, Signal
+from service.core.model import Assessment, Signal
+from service.detect.messages import text_for
 
 
 def reason(signal: Signal, lang: str) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from service import urls
-from service.errors import InvalidURL
-from service.model import Hop, Signal
+from service.core import urls
+from service.core.errors import InvalidURL
+from service.core.model import Hop, Signal
 
 # RFC 9110 §15.4: the statuses whose Location a browser follows (300, 304 and 305 are not
 # redirects a browser takes on its own).

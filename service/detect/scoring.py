@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from service import lookalike, lures, structural
-from service.blocklist import Index, Match
-from service.model import Detector, Reference, Signal, Subject, Verdict, level_for
-from service.urls import URL
+from service.core.model import Detector, Reference, Signal, Subject, Verdict, level_for
+from service.core.urls import URL
+from service.detect import lookalike, lures, structural
+from service.lists.index import Index, Match
 
 # The detector table: every detector a small function, listed once (STYLE.md, h11 READERS).
 DETECTORS: tuple[Detector, ...] = (

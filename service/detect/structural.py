@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from service.model import Reference, Signal, Subject
+from service.core.model import Reference, Signal, Subject
 
 # Weights. A block hit of a harmful category is decisive on its own (DESIGN.md: dangerous);
 # shape signals are weak alone and add up through the scorer's noisy-OR.

@@ -7,9 +7,9 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from service.confusables import compact, drop_diacritics, glyph_key, visual_keys
-from service.errors import ListError
-from service.idn import to_ascii, to_unicode
+from service.core.errors import ListError
+from service.detect.confusables import compact, drop_diacritics, glyph_key, visual_keys
+from service.detect.idn import to_ascii, to_unicode
 
 CATEGORIES = ("bank", "e-wallet", "government", "social", "game", "shopping", "tech", "other")
 MIN_TOKEN = 2  # "fb" still helps in fb-hotro.com, next to a lure keyword
@@ -120,7 +120,7 @@ def _token(text: str) -> str:
 
 
 def _registrable_default(host: str) -> str:
-    from service.urls import registrable_domain  # the PSL lives in urls (tldextract snapshot)
+    from service.core.urls import registrable_domain  # the PSL lives in urls (tldextract snapshot)
 
     return registrable_domain(host)
 

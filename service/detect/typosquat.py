@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from service.confusables import compact, glyph_key, has_one_character_swap
-from service.hostview import HostView, key_of
-from service.targets import MIN_EDIT_LABEL, Brand, TargetTable
+from service.detect.confusables import compact, glyph_key, has_one_character_swap
+from service.detect.hostview import HostView, key_of
+from service.detect.targets import MIN_EDIT_LABEL, Brand, TargetTable
 
 TLD_SWAP = "lookalike.tld_swap"
 SKELETON = "lookalike.skeleton"

@@ -1,6 +1,6 @@
 """Canonical lookup keys for list entries: a host, or a URL's Safe Browsing expression.
 
-Every key goes through `service.urls` so that list entries and checked URLs agree byte for
+Every key goes through `service.core.urls` so that list entries and checked URLs agree byte for
 byte. Lists are large (a million lines), so text that is already canonical takes a fast path:
 a host of lowercase LDH labels, or an http(s) URL built only of such a host and characters
 the Safe Browsing canonicalization leaves alone (it escapes bytes <= 0x20, >= 0x7f, '#' and
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from service import urls
-from service.errors import InvalidURL
+from service.core import urls
+from service.core.errors import InvalidURL
 
 # LDH labels (RFC 1123 section 2.1), at least two of them, and a last label that starts with
 # a letter: such a host can never be read as an IPv4 number (inet_aton forms such as 0x7f.1),

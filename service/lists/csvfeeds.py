@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
-from service.list_canon import BadEntry, canonical_url
-from service.list_formats import MAX_LINE, URL, Raw, Report
+from service.lists.canon import BadEntry, canonical_url
+from service.lists.formats import MAX_LINE, URL, Raw, Report
 
 
 def scan_csv(lines: list[str], report: Report) -> Iterator[Raw]:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from service.errors import ListError
-from service.list_canon import BadEntry, canonical_host, canonical_url
-from service.list_csv import scan_csv
-from service.list_formats import (
+from service.core.errors import ListError
+from service.lists.canon import BadEntry, canonical_host, canonical_url
+from service.lists.csvfeeds import scan_csv
+from service.lists.formats import (
     EXCEPTION,
     URL,
     LineError,
@@ -27,7 +27,7 @@ from service.list_formats import (
     scan_urls,
     split_lines,
 )
-from service.list_manifest import (
+from service.lists.manifest import (
     ACTIONS,
     CATEGORIES,
     FORMATS,

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from service.list_canon import BadEntry, canonical_host, canonical_url, is_plain_host
+from service.lists.canon import BadEntry, canonical_host, canonical_url, is_plain_host
 
 URL = 1  # flag: the key is a URL expression, not a host
 EXCEPTION = 2  # flag: an adblock `@@` exception, i.e. an allow entry

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from service import urls
-from service.list_canon import url_key
-from service.list_formats import EXCEPTION, URL, Raw
-from service.lists import Entry, ListSpec
+from service.core import urls
+from service.lists.canon import url_key
+from service.lists.entries import Entry, ListSpec
+from service.lists.formats import EXCEPTION, URL, Raw
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from types import MappingProxyType
 from typing import Any
 
-from service.errors import ListError
+from service.core.errors import ListError
 
 FORMATS = ("domains", "hosts", "adblock", "urls", "phishtank-csv", "urlhaus-csv")
 CATEGORIES = ("phishing", "malware", "scam", "lure", "adult", "allow")

@@ -18,8 +18,8 @@ from aiohttp.client_reqrep import ClientRequest
 from aiohttp.connector import Connection
 from aiohttp.tracing import Trace
 
-from service import guard
-from service.guard import GuardPolicy, Refusal
+from service.resolve import guard
+from service.resolve.guard import GuardPolicy, Refusal
 from service.settings import Settings
 
 USER_AGENT = "NotAloneLinkGuard/0.1 (+link-safety check for students; no cookies, HEAD first)"

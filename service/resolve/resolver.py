@@ -17,17 +17,18 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 from yarl import URL
 
-from service import guard, redirects
-from service.connector import (
+from service.core.errors import ConfigError
+from service.core.model import Hop, Signal
+from service.detect import redirects
+from service.resolve import guard
+from service.resolve.connector import (
     HEADERS,
     BlockedAddress,
     GuardedConnector,
     make_session,
     refusals,
 )
-from service.errors import ConfigError
-from service.guard import GuardPolicy, Refusal
-from service.model import Hop, Signal
+from service.resolve.guard import GuardPolicy, Refusal
 from service.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -20,8 +20,8 @@ from collections.abc import Awaitable, Callable
 
 from redis.asyncio.client import PubSub
 
-from service.errors import LinkGuardError
-from service.redis_client import REDIS_ERRORS, RedisLink, pause, stop_task
+from service.core.errors import LinkGuardError
+from service.store.redis_link import REDIS_ERRORS, RedisLink, pause, stop_task
 
 log = logging.getLogger("linkguard.announce")
 

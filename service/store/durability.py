@@ -17,7 +17,7 @@ from typing import Any
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import ResponseError
 
-from service.redis_client import Client
+from service.store.redis_link import Client
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,8 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 
-from service.model import Assessment
-from service.redis_client import REDIS_ERRORS, RedisLink
+from service.core.model import Assessment
+from service.store.redis_link import REDIS_ERRORS, RedisLink
 
 # Delete the lock only if it is still ours (it may have expired and been taken by another).
 RELEASE_LUA = """

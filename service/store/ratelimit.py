@@ -23,8 +23,8 @@ from typing import Protocol
 
 from aiohttp import web
 
-from service.errors import RateLimited
-from service.redis_client import REDIS_ERRORS, RedisLink
+from service.core.errors import RateLimited
+from service.store.redis_link import REDIS_ERRORS, RedisLink
 
 API_KEY_ID = web.RequestKey("api_key_id", str)
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

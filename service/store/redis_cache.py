@@ -7,8 +7,8 @@ are `codec` bytes (reason codes, not text: one entry renders in any language).
 
 from __future__ import annotations
 
-from service.cache import MemoryCache
-from service.redis_client import REDIS_ERRORS, RedisLink
+from service.store.cache import MemoryCache
+from service.store.redis_link import REDIS_ERRORS, RedisLink
 
 
 class RedisCache:

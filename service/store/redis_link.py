@@ -69,7 +69,7 @@ class RedisLink:
         self.url = redact_url(url)
         self.kind = "redis-cluster" if isinstance(client, RedisCluster) else "redis"
         self.outages = 0
-        self.errors = 0  # every failed call, for linkguard_redis_errors_total (service.metrics)
+        self.errors = 0  # every failed call, for linkguard_redis_errors_total (service.web.metrics)
         self._up = True
         self._down_since: float | None = None
         self._probe_interval = probe_interval

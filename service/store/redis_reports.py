@@ -21,11 +21,11 @@ from typing import Any
 from redis.asyncio.cluster import ClusterPipeline
 from redis.exceptions import AskError, MovedError, ResponseError, TryAgainError
 
-from service.errors import Unavailable
-from service.redis_client import REDIS_ERRORS, SOCKET_TIMEOUT, RedisLink
-from service.report_durability import Durability, node_of, probe
-from service.spool import Spool
-from service.store import Report
+from service.core.errors import Unavailable
+from service.store.durability import Durability, node_of, probe
+from service.store.redis_link import REDIS_ERRORS, SOCKET_TIMEOUT, RedisLink
+from service.store.reports import Report
+from service.store.spool import Spool
 
 log = logging.getLogger("linkguard.reports")
 

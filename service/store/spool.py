@@ -16,7 +16,7 @@ import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from service.store import Report
+from service.store.reports import Report
 
 _FIELDS = {f.name for f in dataclasses.fields(Report)}
 

@@ -12,10 +12,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from service.hostnames import ip_of, make_extractor, unicode_host
-from service.idn import to_ascii
-from service.list_formats import EXCEPTION, URL, Raw
-from service.lists import ListSpec
+from service.core.hostnames import ip_of, make_extractor, unicode_host
+from service.detect.idn import to_ascii
+from service.lists.entries import ListSpec
+from service.lists.formats import EXCEPTION, URL, Raw
 
 PUBLIC_SUFFIX = "public_suffix"
 PROTECTED = "protected"

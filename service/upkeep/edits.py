@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from service.curate import entry_key
-from service.errors import ListError
-from service.list_canon import BadEntry, canonical_host, canonical_url
-from service.list_formats import printable
-from service.lists import WRITABLE, Entry, iter_list, write_list
+from service.core.errors import ListError
+from service.lists.canon import BadEntry, canonical_host, canonical_url
+from service.lists.entries import WRITABLE, Entry, iter_list, write_list
+from service.lists.formats import printable
+from service.upkeep.curate import entry_key
 
 MAX_NOTE = 200  # characters of a note kept in a comment
 TOOL = "linkguard"

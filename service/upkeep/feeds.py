@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from service.errors import ListError
+from service.core.errors import ListError
 from service.settings import redact_url
 
 Progress = Callable[[int, int | None], None]  # (bytes so far, total when announced)

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from service.curate import entry_key
-from service.errors import ListError
-from service.list_formats import Report
-from service.lists import WRITABLE, ListSpec, Manifest, iter_list, parse_manifest
-from service.loader import MANIFEST
+from service.core.errors import ListError
+from service.lists.entries import WRITABLE, ListSpec, Manifest, iter_list, parse_manifest
+from service.lists.formats import Report
+from service.upkeep.curate import entry_key
+from service.upkeep.loader import MANIFEST
 
 # Test-only fault injection: called with the temp file's path after it is written and
 # fsync'd, before the rename. Only code can set it (no setting or variable reads it); the

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from service.blocklist import Index, IndexBuilder
-from service.errors import ListError
-from service.list_formats import LineError, Report
-from service.lists import ListSpec, Manifest, iter_list, parse_list, parse_manifest
-from service.lures import build_rules
-from service.model import Reference
-from service.targets import TargetTable, build_targets, build_targets_from_domains
+from service.core.errors import ListError
+from service.core.model import Reference
+from service.detect.lures import build_rules
+from service.detect.targets import TargetTable, build_targets, build_targets_from_domains
+from service.lists.entries import ListSpec, Manifest, iter_list, parse_list, parse_manifest
+from service.lists.formats import LineError, Report
+from service.lists.index import Index, IndexBuilder
 
 log = logging.getLogger(__name__)
 

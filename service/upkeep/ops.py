@@ -6,11 +6,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from service import listfiles
-from service.curate import REASONS, Guard
-from service.errors import ListError
-from service.listedit import Target, add_entry, comment, keys_on_lines, remove_entry
-from service.lists import ListSpec, Manifest
+from service.core.errors import ListError
+from service.lists.entries import ListSpec, Manifest
+from service.upkeep import files
+from service.upkeep.curate import REASONS, Guard
+from service.upkeep.edits import Target, add_entry, comment, keys_on_lines, remove_entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +30,12 @@ def editable_spec(manifest: Manifest, name: str) -> ListSpec:
     """The list called `name`, if maintainers may edit it; else a ListError that says why."""
     spec = manifest.get(name)
     if spec is None:
-        mine = ", ".join(s.name for s in manifest.lists if listfiles.editable(s)) or "none"
+        mine = ", ".join(s.name for s in manifest.lists if files.editable(s)) or "none"
         raise ListError(f"unknown list {name!r}; editable lists: {mine}")
     if spec.source:
         raise ListError(f"list {name!r} is downloaded from {spec.source}; an edit would be "
                         "overwritten by the next update. Edit a local list instead")
-    if not listfiles.editable(spec):
+    if not files.editable(spec):
         raise ListError(f"list {name!r} has format {spec.format!r}, which cannot be edited")
     return spec
 
@@ -54,7 +54,7 @@ def add(lists_dir: Path, spec: ListSpec, target: Target, *, guard: Guard, note: 
     problem = refusal(spec, target, guard)
     if problem is not None:
         raise ListError(problem)
-    path = listfiles.list_path(lists_dir, spec)
+    path = files.list_path(lists_dir, spec)
     text = _read(path, missing_ok=True)
     if target.key in keys_on_lines(text, spec.format):
         return Edited(spec.name, target.key, target.entry.kind, False, str(path))
@@ -69,7 +69,7 @@ def add(lists_dir: Path, spec: ListSpec, target: Target, *, guard: Guard, note: 
 
 def remove(lists_dir: Path, spec: ListSpec, target: Target, *, note: str) -> Edited:
     """Remove `target`'s line(s), leaving `# removed <date> by linkguard: <entry> <note>`."""
-    path = listfiles.list_path(lists_dir, spec)
+    path = files.list_path(lists_dir, spec)
     text = _read(path, missing_ok=False)
     why = f"{target.key}" + (f" ({note})" if note else "")
     try:
@@ -82,7 +82,7 @@ def remove(lists_dir: Path, spec: ListSpec, target: Target, *, note: str) -> Edi
 
 
 def _read(path: Path, *, missing_ok: bool) -> str:
-    data = listfiles.read_bytes(path)
+    data = files.read_bytes(path)
     if data is None:
         if missing_ok:
             return ""
@@ -95,6 +95,6 @@ def _read(path: Path, *, missing_ok: bool) -> str:
 
 def _write(path: Path, text: str) -> None:
     try:
-        listfiles.write_atomic(path, text.encode("utf-8"))
+        files.write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
         raise ListError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -20,15 +20,15 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from service import urls
-from service.blocklist import Index
-from service.curate import Guard
-from service.errors import InvalidURL, LinkGuardError, ListError, NotFound
-from service.list_canon import url_key
-from service.listedit import Target
-from service.listops import Edited, add, editable_spec
-from service.lists import Entry, ListSpec, Manifest
-from service.store import Report, ReportStore, clean_comment
+from service.core import urls
+from service.core.errors import InvalidURL, LinkGuardError, ListError, NotFound
+from service.lists.canon import url_key
+from service.lists.entries import Entry, ListSpec, Manifest
+from service.lists.index import Index
+from service.store.reports import Report, ReportStore, clean_comment
+from service.upkeep.curate import Guard
+from service.upkeep.edits import Target
+from service.upkeep.ops import Edited, add, editable_spec
 
 DEFAULT_LISTS = {
     "phishing": "local-phishing",

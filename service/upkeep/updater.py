@@ -17,15 +17,15 @@ from pathlib import Path
 
 import aiohttp
 
-from service import listfiles
-from service.curate import Diff, Dropped, Guard, Screening, diff, entry_key, size_problem
-from service.errors import ListError
-from service.feeds import FetchFailed, Progress, fetch
-from service.list_formats import EXCEPTION, URL, LineError, Report
-from service.listedit import filter_lines
-from service.lists import ListSpec, Manifest, iter_list
-from service.loader import Lists
-from service.targets import build_targets
+from service.core.errors import ListError
+from service.detect.targets import build_targets
+from service.lists.entries import ListSpec, Manifest, iter_list
+from service.lists.formats import EXCEPTION, URL, LineError, Report
+from service.upkeep import files
+from service.upkeep.curate import Diff, Dropped, Guard, Screening, diff, entry_key, size_problem
+from service.upkeep.edits import filter_lines
+from service.upkeep.feeds import FetchFailed, Progress, fetch
+from service.upkeep.loader import Lists
 
 OK = ("updated", "unchanged", "not_modified", "checked")
 ProgressFor = Callable[[ListSpec], AbstractContextManager[Progress | None]]
@@ -82,18 +82,18 @@ def load_guard(lists_dir: Path, manifest: Manifest, *, lists: Lists | None = Non
         targets = lists.reference.targets
         protected = frozenset(targets.official) if targets is not None else frozenset()
     elif ref is not None:
-        data = listfiles.read_bytes(Path(lists_dir) / ref.file)
+        data = files.read_bytes(Path(lists_dir) / ref.file)
         if data is not None:
             protected = frozenset(build_targets(data.decode("utf-8-sig", "replace")).official)
     allowed: set[str] = set()
     for spec in manifest.enabled:
         if spec.action == "allow":
-            data = listfiles.read_bytes(listfiles.list_path(lists_dir, spec))
+            data = files.read_bytes(files.list_path(lists_dir, spec))
             if data is not None:
                 allowed.update(k for k, flags, _ in iter_list(data, spec.format) if not flags & URL)
     for spec in manifest.enabled:  # adblock `@@||host^` exceptions allow too
         if spec.action == "block" and spec.format == "adblock":
-            data = listfiles.read_bytes(listfiles.list_path(lists_dir, spec))
+            data = files.read_bytes(files.list_path(lists_dir, spec))
             if data is not None:
                 allowed.update(k for k, flags, _ in iter_list(data, spec.format)
                                if flags & EXCEPTION and not flags & URL)
@@ -128,9 +128,9 @@ async def _update_one(
     progress: Progress | None, *, time_limit: float, max_bytes: int, dry_run: bool,
     proxy: str | None = None,
 ) -> Outcome:
-    path = listfiles.list_path(lists_dir, spec)
-    meta = listfiles.read_meta(path) or listfiles.ListMeta()
-    old_data = listfiles.read_bytes(path)
+    path = files.list_path(lists_dir, spec)
+    meta = files.read_meta(path) or files.ListMeta()
+    old_data = files.read_bytes(path)
     same_source = old_data is not None and meta.source == spec.source
     try:
         fetched = await fetch(
@@ -143,7 +143,7 @@ async def _update_one(
         keep = "the last good copy stays" if old_data is not None else "no copy on disk yet"
         return _attempt(path, meta, dry_run, Outcome(spec.name, "failed", f"{exc.message}; {keep}"))
     if fetched.not_modified:
-        meta = dataclasses.replace(meta, checked_at=listfiles.iso_now(),
+        meta = dataclasses.replace(meta, checked_at=files.iso_now(),
                                    etag=fetched.etag, last_modified=fetched.last_modified)
         return _attempt(path, meta, dry_run, Outcome(
             spec.name, "not_modified", "not modified since the last download (HTTP 304)",
@@ -168,16 +168,16 @@ async def _update_one(
     if dry_run:
         return dataclasses.replace(base, message="passes every guard (nothing written)")
     data = filter_lines(fetched.data, screening.drop_lines, spec.format)
-    digest = listfiles.sha256(data)
-    unchanged = old_data is not None and listfiles.sha256(old_data) == digest
+    digest = files.sha256(data)
+    unchanged = old_data is not None and files.sha256(old_data) == digest
     if not unchanged:  # an identical body keeps the file's time, so the lists version stays
         try:
-            listfiles.write_atomic(path, data)
+            files.write_atomic(path, data)
         except OSError as exc:
             raise ListError(f"{path}: cannot write: {exc.strerror or exc}; "
                             "the last good copy stays") from None
-    now = listfiles.iso_now()
-    meta = listfiles.ListMeta(
+    now = files.iso_now()
+    meta = files.ListMeta(
         source=spec.source, fetched_at=meta.fetched_at if unchanged else now, checked_at=now,
         etag=fetched.etag, last_modified=fetched.last_modified, sha256=digest, bytes=len(data),
         entries=new_count, previous_entries=old_count, errors=report.error_count,
@@ -197,13 +197,13 @@ def _keys(data: bytes | None, fmt: str) -> set[str] | None:
     return {entry_key(key, flags) for key, flags, _ in iter_list(data, fmt)}
 
 
-def _attempt(path: Path, meta: listfiles.ListMeta, dry_run: bool, outcome: Outcome) -> Outcome:
+def _attempt(path: Path, meta: files.ListMeta, dry_run: bool, outcome: Outcome) -> Outcome:
     """Record the attempt in the metadata (not in a dry run) and hand the outcome back."""
     if not dry_run:
-        attempt = {"at": listfiles.iso_now(), "status": outcome.status,
+        attempt = {"at": files.iso_now(), "status": outcome.status,
                    "message": outcome.message}
         try:
-            listfiles.write_meta(path, dataclasses.replace(meta, last_attempt=attempt))
+            files.write_meta(path, dataclasses.replace(meta, last_attempt=attempt))
         except OSError as exc:
             raise ListError(f"{path}: cannot write its metadata: {exc.strerror or exc}") from None
     return outcome

@@ -17,13 +17,20 @@ from pathlib import Path
 
 import validators
 
-from service import listfiles
-from service.curate import ALLOWLISTED, PROTECTED, PUBLIC_SUFFIX, Guard, entry_key, suffixes_of
-from service.errors import ListError
-from service.list_formats import URL, Report
-from service.lists import ListSpec, iter_list
-from service.loader import load_lists
-from service.updater import load_guard
+from service.core.errors import ListError
+from service.lists.entries import ListSpec, iter_list
+from service.lists.formats import URL, Report
+from service.upkeep import files
+from service.upkeep.curate import (
+    ALLOWLISTED,
+    PROTECTED,
+    PUBLIC_SUFFIX,
+    Guard,
+    entry_key,
+    suffixes_of,
+)
+from service.upkeep.loader import load_lists
+from service.upkeep.updater import load_guard
 
 SAMPLES = 20  # findings shown per list and code; all are counted
 ERROR, WARNING = "error", "warning"
@@ -69,7 +76,7 @@ def check_lists(lists_dir: Path) -> Checked:
         checked.add(ERROR, "manifest", 0, "load", exc.message)
         return checked
     for spec in manifest.enabled:
-        data = listfiles.read_bytes(listfiles.list_path(lists_dir, spec))
+        data = files.read_bytes(files.list_path(lists_dir, spec))
         if data is not None:
             check_list(spec, data, guard, checked)
     return checked

@@ -16,12 +16,13 @@ from typing import Any
 
 from aiohttp import web
 
-from service import inputs, listfiles, listwatch, review
-from service.errors import ListError, ValidationFailed
-from service.loader import ListInfo
-from service.state import LISTS, REPORTS, SETTINGS
-from service.store import MAX_COMMENT, STATUSES
-from service.updater import load_guard
+from service.core.errors import ListError, ValidationFailed
+from service.store.reports import MAX_COMMENT, STATUSES
+from service.upkeep import files, review
+from service.upkeep.loader import ListInfo
+from service.upkeep.updater import load_guard
+from service.web import inputs, listwatch
+from service.web.state import LISTS, REPORTS, SETTINGS
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_LIMIT = 1000
@@ -99,7 +100,7 @@ async def accept(request: web.Request) -> web.Response:
     app = request.app
     lists_dir = app[SETTINGS].lists_dir
     try:
-        manifest = await asyncio.to_thread(listfiles.read_manifest, lists_dir)
+        manifest = await asyncio.to_thread(files.read_manifest, lists_dir)
         current = app[LISTS].current
         guard = await asyncio.to_thread(load_guard, lists_dir, manifest, lists=current)
         done = await review.accept_report(
@@ -143,7 +144,7 @@ async def lists(request: web.Request) -> web.Response:
 def _rows(infos: tuple[ListInfo, ...]) -> list[dict[str, Any]]:
     rows = []
     for info in infos:
-        meta = listfiles.read_meta(Path(info.path))
+        meta = files.read_meta(Path(info.path))
         rows.append({
             "name": info.name, "category": info.category, "action": info.action,
             "format": info.format, "enabled": info.enabled, "loaded": info.loaded,

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from service.errors import ConfigError
-from service.logs import route_label
-from service.ratelimit import API_KEY_ID
-from service.state import LIMITER
+from service.core.errors import ConfigError
+from service.store.ratelimit import API_KEY_ID
+from service.web.logs import route_label
+from service.web.state import LIMITER
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

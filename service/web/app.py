@@ -9,16 +9,16 @@ from typing import Any
 from aiohttp import web
 from aiohttp.abc import AbstractResolver
 
-from service import admin, apikeys, backends, listwatch, logs, metrics, openapi, routes
 from service.assess import Assessor
-from service.connector import make_session
-from service.errors import LinkGuardError, RateLimited
-from service.guard import GuardPolicy
-from service.loader import Lists, load_lists
-from service.ratelimit import API_KEY_ID
-from service.resolver import Resolver
+from service.core.errors import LinkGuardError, RateLimited
+from service.resolve.connector import make_session
+from service.resolve.guard import GuardPolicy
+from service.resolve.resolver import Resolver
 from service.settings import Settings
-from service.state import (
+from service.store.ratelimit import API_KEY_ID
+from service.upkeep.loader import Lists, load_lists
+from service.web import admin, apikeys, backends, listwatch, logs, metrics, openapi, routes
+from service.web.state import (
     ASSESSOR,
     CACHE,
     LIMITER,

@@ -17,20 +17,20 @@ from typing import Any
 
 from aiohttp import web
 
-from service.announce import Announcer, replica_id
 from service.assess import Flight
-from service.cache import MemoryCache
-from service.errors import LinkGuardError
-from service.ratelimit import MemoryLimiter, RateGate, RedisLimiter
-from service.redis_cache import RedisCache
-from service.redis_client import RedisLink
-from service.redis_flight import RedisFlight
-from service.redis_store import RedisReportStore
-from service.reload import Reloaded, reload_lists
+from service.core.errors import LinkGuardError
 from service.settings import Settings
-from service.spool import Spool
-from service.state import ANNOUNCER, CACHE, LIMITER, LISTS, REDIS, REPORTS, SETTINGS
-from service.store import FileReportStore
+from service.store.announce import Announcer, replica_id
+from service.store.cache import MemoryCache
+from service.store.flight import RedisFlight
+from service.store.ratelimit import MemoryLimiter, RateGate, RedisLimiter
+from service.store.redis_cache import RedisCache
+from service.store.redis_link import RedisLink
+from service.store.redis_reports import RedisReportStore
+from service.store.reports import FileReportStore
+from service.store.spool import Spool
+from service.web.reload import Reloaded, reload_lists
+from service.web.state import ANNOUNCER, CACHE, LIMITER, LISTS, REDIS, REPORTS, SETTINGS
 
 log = logging.getLogger("linkguard")
 

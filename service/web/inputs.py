@@ -7,8 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
-from service.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
-from service.urls import MAX_URL_LENGTH
+from service.core.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from service.core.urls import MAX_URL_LENGTH
 
 MAX_BODY = 64 * 1024
 MAX_BATCH = 100

@@ -19,13 +19,13 @@ from pathlib import Path
 
 from aiohttp import web
 
-from service.backends import reload_everywhere
-from service.errors import ListError
-from service.listfiles import read_manifest
-from service.lists import Manifest
-from service.loader import MANIFEST, Lists
-from service.reload import Reloaded, reload_lists
-from service.state import LISTS, SETTINGS
+from service.core.errors import ListError
+from service.lists.entries import Manifest
+from service.upkeep.files import read_manifest
+from service.upkeep.loader import MANIFEST, Lists
+from service.web.backends import reload_everywhere
+from service.web.reload import Reloaded, reload_lists
+from service.web.state import LISTS, SETTINGS
 
 log = logging.getLogger("linkguard.lists")
 

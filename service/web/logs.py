@@ -28,11 +28,11 @@ from typing import IO, Any
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from service import urls
-from service.errors import InvalidURL
-from service.model import Assessment
-from service.ratelimit import API_KEY_ID
+from service.core import urls
+from service.core.errors import InvalidURL
+from service.core.model import Assessment
 from service.settings import Settings
+from service.store.ratelimit import API_KEY_ID
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

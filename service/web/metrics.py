@@ -20,14 +20,14 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
-from service.logs import Handler, method_label, route_label
-from service.model import LEVELS, Assessment
-from service.resolver import OUTCOMES, Chain
-from service.store import KINDS
+from service.core.model import LEVELS, Assessment
+from service.resolve.resolver import OUTCOMES, Chain
+from service.store.reports import KINDS
+from service.web.logs import Handler, method_label, route_label
 
 if TYPE_CHECKING:
-    from service.loader import Lists
-    from service.redis_client import RedisLink
+    from service.store.redis_link import RedisLink
+    from service.upkeep.loader import Lists
 
 # Seconds. A check answered from the cache or offline takes well under 10 ms; one that
 # follows a redirect chain takes up to the resolver's budget (5 s by default).

@@ -14,10 +14,10 @@ from typing import Any
 
 from aiohttp import web
 
-from service import inputs, openapi_schemas
-from service.apikeys import HEADER as API_KEY_HEADER
 from service.assess import RESOLVE_MODES
-from service.store import STATUSES
+from service.store.reports import STATUSES
+from service.web import inputs, schemas
+from service.web.apikeys import HEADER as API_KEY_HEADER
 
 Doc = dict[str, Any]
 
@@ -61,12 +61,12 @@ def _version() -> str:
 
 def _json(schema: str, description: str) -> Doc:
     return {"description": description,
-            "content": {"application/json": {"schema": openapi_schemas.ref(schema)}}}
+            "content": {"application/json": {"schema": schemas.ref(schema)}}}
 
 
 def _body(schema: str, *, required: bool = True) -> Doc:
     return {"required": required,
-            "content": {"application/json": {"schema": openapi_schemas.ref(schema)}}}
+            "content": {"application/json": {"schema": schemas.ref(schema)}}}
 
 
 def _op(op_id: str, summary: str, ok: tuple[int, str, str], errors: tuple[int, ...], *,
@@ -84,7 +84,7 @@ def _query(name: str, schema: Doc, description: str, *, required: bool = False) 
 
 
 def _paths() -> Doc:
-    s = openapi_schemas
+    s = schemas
     check_errors = (400, 401, 413, 415, 422, 429)
     admin = ("admin",)
     report_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
@@ -196,7 +196,7 @@ def document() -> Doc:
                  {"name": "admin"}],
         "paths": paths,
         "components": {
-            "schemas": openapi_schemas.schemas(),
+            "schemas": schemas.schemas(),
             "responses": responses,
             "headers": HEADERS,
             "securitySchemes": {

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from service.loader import load_lists
-from service.state import LISTS, SETTINGS
+from service.upkeep.loader import load_lists
+from service.web.state import LISTS, SETTINGS
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,15 @@ from urllib.parse import quote, unquote_plus, unquote_to_bytes
 
 from aiohttp import web
 
-from service import backends, inputs, logs, present, urls
 from service.assess import RESOLVE_MODES
-from service.errors import LinkGuardError, ValidationFailed
-from service.messages import pick_lang
-from service.metrics import METRICS
-from service.state import ASSESSOR, LISTS, REPORTS, SETTINGS
-from service.store import KINDS, Report, clean_comment, new_report_id
+from service.core import urls
+from service.core.errors import LinkGuardError, ValidationFailed
+from service.detect import present
+from service.detect.messages import pick_lang
+from service.store.reports import KINDS, Report, clean_comment, new_report_id
+from service.web import backends, inputs, logs
+from service.web.metrics import METRICS
+from service.web.state import ASSESSOR, LISTS, REPORTS, SETTINGS
 
 MAX_BODY = inputs.MAX_BODY
 MAX_COMMENT_INPUT = 4000  # characters accepted; stored comments are cut to store.MAX_COMMENT

@@ -1,21 +1,21 @@
 """JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of every body the API accepts or answers.
 
 Built from the same constants the handlers check (limits, enumerations), so a changed limit
-changes the document too. `service.openapi` assembles them into the document.
+changes the document too. `service.web.openapi` assembles them into the document.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from service import inputs
 from service.assess import RESOLVE_MODES
-from service.messages import LANGS
-from service.model import LEVELS
-from service.review import ENTRY_KINDS
-from service.routes import MAX_COMMENT_INPUT
-from service.store import KINDS, MAX_COMMENT, STATUSES
-from service.urls import MAX_URL_LENGTH
+from service.core.model import LEVELS
+from service.core.urls import MAX_URL_LENGTH
+from service.detect.messages import LANGS
+from service.store.reports import KINDS, MAX_COMMENT, STATUSES
+from service.upkeep.review import ENTRY_KINDS
+from service.web import inputs
+from service.web.routes import MAX_COMMENT_INPUT
 
 Schema = dict[str, Any]
 

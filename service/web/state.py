@@ -5,15 +5,15 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.abc import AbstractResolver
 
-from service.announce import Announcer
 from service.assess import Assessor
-from service.cache import Cache
-from service.guard import GuardPolicy
-from service.loader import Lists
-from service.ratelimit import RateGate
-from service.redis_client import RedisLink
+from service.resolve.guard import GuardPolicy
 from service.settings import Settings
-from service.store import ReportStore
+from service.store.announce import Announcer
+from service.store.cache import Cache
+from service.store.ratelimit import RateGate
+from service.store.redis_link import RedisLink
+from service.store.reports import ReportStore
+from service.upkeep.loader import Lists
 
 
 class ListsState:

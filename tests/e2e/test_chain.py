@@ -18,9 +18,9 @@ from urllib.parse import quote
 import pytest
 from aiohttp import web
 
-from service.app import create_app
-from service.guard import GuardPolicy
+from service.resolve.guard import GuardPolicy
 from service.settings import REPO_BLOCKLISTS, Settings
+from service.web.app import create_app
 from tests.e2e.conftest import E2E_LIST, Servers
 from tests.servers import Seen, TestDNS, chain_app
 

@@ -1,4 +1,4 @@
-"""Localized texts of every reason code, one module per namespace, read by service.messages."""
+"""Localized texts of every reason code, one module per namespace, read by detect.messages."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.texts import Table, Text
+from service.detect.texts import Table, Text
 
 _LISTS: Table = {
     "blocklist.match": {

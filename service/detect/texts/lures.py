@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.texts import Table, Text
+from service.detect.texts import Table, Text
 
 TEXTS: Table = {  # invite.*, form.*, download.*
     "invite.group_chat": {

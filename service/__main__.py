@@ -1,0 +1,5 @@
+"""`python -m service`: the `linkguard` command line."""
+
+from service.cli.main import main
+
+main()

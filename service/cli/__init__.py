@@ -1,0 +1,1 @@
+"""The `linkguard` command line: thin click commands over the library.."""
