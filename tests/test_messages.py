@@ -19,7 +19,7 @@ CODE = re.compile(r"""["']((?:""" + "|".join(NAMESPACES) + r""")\.[a-z][a-z0-9_]
 def emitted_codes() -> set[str]:
     """Reason codes written as string literals anywhere in the service package."""
     found: set[str] = set()
-    for path in SERVICE.glob("*.py"):
+    for path in SERVICE.rglob("*.py"):
         if path.name == "messages.py":
             continue
         found.update(CODE.findall(path.read_text(encoding="utf-8")))
