@@ -290,7 +290,7 @@ def run(seconds: float = 60.0, concurrency: int = 16) -> SoakResult:
             for replica in replicas:
                 replica.stop()
             redis_proc.kill()
-        # Each replica logs an outage once when it starts (redis_client.RedisLink).
+        # Each replica logs an outage once when it starts (store.redis_link.RedisLink).
         result.logs = {r.name: r.log.read_text(errors="replace") for r in replicas}
         result.outages_logged = {name: text.count("unreachable")
                                  for name, text in result.logs.items()}

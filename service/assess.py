@@ -42,7 +42,7 @@ def ttl_for(verdict: Verdict) -> int:
 
 class Flight(Protocol):
     """Shares one computation of a cache key beyond this process (a Redis lock, in
-    `redis_flight`). Without one, concurrent checks share work within the process only."""
+    `store.flight`). Without one, concurrent checks share work within the process only."""
 
     async def run(
         self,

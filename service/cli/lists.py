@@ -1,4 +1,4 @@
-"""`linkguard lists update|diff|validate|stats` (add, remove and export live in cli_listedit)."""
+"""`linkguard lists update|diff|validate|stats` (add, remove and export live in cli/listedit.py)."""
 
 from __future__ import annotations
 

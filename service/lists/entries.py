@@ -1,7 +1,7 @@
 """Lists: read every supported list format into entries, and write domains / hosts / adblock / urls.
 
-Pure: text or bytes in, frozen values out. The manifest lives in `list_manifest`, the
-canonical keys in `list_canon`, the line scanners in `list_formats` and `list_csv`; this module
+Pure: text or bytes in, frozen values out. The manifest lives in `manifest`, the
+canonical keys in `canon`, the line scanners in `formats` and `csvfeeds`; this module
 is the one other modules import.
 """
 

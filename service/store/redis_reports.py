@@ -7,7 +7,7 @@ touch them together:
   lg:{reports}:reviews  report id -> {"status", "note", "reviewed_at"} as JSON
 `add` answers only once the report is on a disk: Redis's (WAITAOF confirmed the fsync, or,
 on Redis < 7.2, the node fsyncs before replying) or the local spool's (fsync returned). See
-service/report_durability.py for why a plain reply is not enough.
+service/store/durability.py for why a plain reply is not enough.
 """
 
 from __future__ import annotations

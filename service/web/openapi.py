@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of every public and admin route, served at GET /openapi.json.
 
-Built in Python from the constants the handlers use (schemas in `openapi_schemas`), once per
+Built in Python from the constants the handlers use (schemas in `web/schemas`), once per
 process. tests/test_openapi.py fails when a route of the app and the document disagree, and
 validates real answers against it; tests/test_schemathesis.py fuzzes the running app with it.
 """
