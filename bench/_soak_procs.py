@@ -124,7 +124,8 @@ def linkguard() -> list[str]:
 def start_replica(name: str, tmp: Path, env: dict[str, str]) -> Replica:
     port = free_port()
     log = tmp / f"{name}.log"
-    full = {**os.environ, **env, "LINKGUARD_PORT": str(port),
+    # No scheduled feed downloads unless the caller asks (LINKGUARD_UPDATE_INTERVAL).
+    full = {"LINKGUARD_UPDATE_INTERVAL": "0", **os.environ, **env, "LINKGUARD_PORT": str(port),
             "LINKGUARD_DATA_DIR": str(tmp / f"data-{name}")}
     with log.open("wb") as out:
         proc = subprocess.Popen(linkguard(), env=full, stdout=out, stderr=subprocess.STDOUT)

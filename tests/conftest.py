@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import fuzzing  # noqa: F401  (loads the hypothesis profile before any test module)
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from listcopy import copy_blocklists
 
-from service.settings import REPO_BLOCKLISTS, Settings
+from service.settings import Settings
+
+# `linkguard serve` processes the tests start inherit this: no scheduled feed downloads from
+# the internet (tests of the schedule set their own interval against a loopback feed server).
+os.environ["LINKGUARD_UPDATE_INTERVAL"] = "0"
 
 pytest_plugins = ["redis_fixtures"]  # real redis-server fixtures (tests/redis_fixtures.py)
 
@@ -60,9 +65,9 @@ description = "Test allow entries"
 
 @pytest.fixture
 def lists_dir(tmp_path: Path) -> Path:
-    """The shipped blocklists/ plus three small test lists, in a temp dir the test may edit."""
-    target = tmp_path / "blocklists"
-    shutil.copytree(REPO_BLOCKLISTS, target)
+    """The shipped blocklists/ (feed snapshots off) plus three small test lists, in a temp dir
+    the test may edit."""
+    target = copy_blocklists(tmp_path / "blocklists")
     (target / "test").mkdir()
     (target / "test/phishing.txt").write_text(TEST_PHISHING)
     (target / "test/urls.txt").write_text(TEST_URLS)

@@ -8,7 +8,6 @@ examples per operation are bounded so the whole file stays well under a minute.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +17,9 @@ import schemathesis
 from aiohttp import web
 from fuzzing import examples
 from hypothesis import HealthCheck, settings
+from listcopy import copy_blocklists
 
-from service.settings import REPO_BLOCKLISTS, Settings
+from service.settings import Settings
 from service.web import openapi
 from service.web.app import HANDLER_ARGS, create_app
 
@@ -94,7 +94,7 @@ SENT: dict[str, int] = {}  # requests per operation, printed at the end (pytest 
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root: Path = tmp_path_factory.mktemp("schemathesis")
     lists_dir = root / "blocklists"
-    shutil.copytree(REPO_BLOCKLISTS, lists_dir)
+    copy_blocklists(lists_dir)
     settings = Settings(lists_dir=lists_dir, data_dir=root / "var", admin_token=TOKEN,
                         rate_limit=0, lists_poll_seconds=0)
     with Served(settings) as served:

@@ -203,12 +203,12 @@ def stats(as_json: bool) -> None:
     rows: list[dict[str, Any]] = []
     for info in loaded.infos:
         meta = files.read_meta(Path(info.path))
-        updated = (meta.fetched_at if meta and meta.fetched_at else info.updated_at)
+        updated = info.data_date or info.updated_at  # a snapshot's own date, not its mtime
         attempt = meta.last_attempt if meta else {}
         rows.append({"name": info.name, "category": info.category, "enabled": info.enabled,
                      "entries": info.entries, "errors": info.errors, "updated_at": updated,
-                     "age": age(updated), "source": info.source,
-                     "last_attempt": attempt or None})
+                     "age": age(updated), "origin": info.origin, "snapshot": info.snapshot,
+                     "source": info.source, "last_attempt": attempt or None})
     categories: dict[str, int] = {}
     for row in rows:
         if row["enabled"]:
@@ -218,12 +218,13 @@ def stats(as_json: bool) -> None:
                                "categories": categories}, ensure_ascii=False))
         return
     click.echo(f"lists version {loaded.version}")
-    click.echo(f"{'list':<22} {'category':<10} {'entries':>9} {'age':>5}  updated")
+    click.echo(f"{'list':<22} {'category':<10} {'entries':>9} {'age':>5}  {'from':<8} updated")
     for row in rows:
         state = "" if row["enabled"] else "  (disabled)"
         attempt = row["last_attempt"] or {}
         if attempt.get("status") in ("failed", "refused"):
             state += f"  last update {attempt['status']} {age(attempt.get('at'))} ago"
+        origin = row["origin"] if row["enabled"] else "-"
         click.echo(f"{row['name']:<22} {row['category']:<10} {row['entries']:>9} "
-                   f"{row['age']:>5}  {row['updated_at'] or '-'}{state}")
+                   f"{row['age']:>5}  {origin:<8} {row['updated_at'] or '-'}{state}")
     click.echo("per category: " + ", ".join(f"{c} {n}" for c, n in sorted(categories.items())))

@@ -23,7 +23,10 @@ ACTIONS = ("block", "allow")
 # Names appear in reasons, metrics labels and CLI arguments: keep them short and shell-safe.
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _LIST_REQUIRED = ("name", "file", "format", "category", "action", "license")
-_LIST_OPTIONAL = ("source", "description", "enabled", "min_entries", "max_shrink")
+_LIST_OPTIONAL = ("source", "description", "enabled", "min_entries", "max_shrink", "snapshot",
+                  "snapshot_from")
+# A shipped snapshot's date: a day, or a moment in UTC (docs/lists.md, "Shipped snapshots").
+_SNAPSHOT = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?")
 _REF_REQUIRED = ("file", "license")
 _REF_OPTIONAL = ("source", "attribution")
 
@@ -48,6 +51,8 @@ class ListSpec:
     enabled: bool = True
     min_entries: int = 0
     max_shrink: float = 0.5
+    snapshot: str | None = None  # date of the copy shipped in the repository
+    snapshot_from: str | None = None  # where that copy came from (repository, commit, file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +138,10 @@ def _list_spec(table: dict[str, Any], number: int) -> ListSpec:
         raise ListError(f"{where}: max_shrink must be a number between 0 and 1")
     if not 0 <= max_shrink <= 1:
         raise ListError(f"{where}: max_shrink must be a number between 0 and 1")
+    snapshot = _optional_text(table, "snapshot", where)
+    if snapshot is not None and not _SNAPSHOT.fullmatch(snapshot):
+        raise ListError(f"{where}: snapshot must be a date such as 2026-08-01 "
+                        "or 2026-08-01T09:30:00Z")
     return ListSpec(
         name=name,
         file=_file(table, where),
@@ -145,6 +154,8 @@ def _list_spec(table: dict[str, Any], number: int) -> ListSpec:
         enabled=enabled,
         min_entries=min_entries,
         max_shrink=float(max_shrink),
+        snapshot=snapshot,
+        snapshot_from=_optional_text(table, "snapshot_from", where),
     )
 
 

@@ -8,6 +8,7 @@ counted and reported in its ListInfo, never fatal.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -51,6 +52,10 @@ class ListInfo:
     sha256: str
     loaded: bool = True
     header: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    snapshot: str | None = None  # the manifest's date of the shipped copy
+    snapshot_from: str | None = None
+    origin: str = "file"  # snapshot | download | file: where the copy being served came from
+    data_date: str | None = None  # the snapshot's date, the download's time, or the file's mtime
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +198,7 @@ def _info(
     spec: ListSpec, lists_dir: Path, index: Index, loaded: tuple[Report, str, str] | None
 ) -> ListInfo:
     report, sha, mtime = loaded if loaded is not None else (Report(keep=0), "", None)
+    origin, data_date = _origin(spec, lists_dir / spec.file, sha, mtime)
     return ListInfo(
         name=spec.name,
         category=spec.category,
@@ -211,7 +217,28 @@ def _info(
         sha256=sha,
         loaded=loaded is not None,
         header=MappingProxyType(dict(report.header)),
+        snapshot=spec.snapshot,
+        snapshot_from=spec.snapshot_from,
+        origin=origin if loaded is not None else "file",
+        data_date=data_date if loaded is not None else None,
     )
+
+
+def _origin(spec: ListSpec, path: Path, sha: str, mtime: str | None) -> tuple[str, str | None]:
+    """Where the copy on disk came from: a download recorded in `<file>.meta.json` (the same
+    bytes), else the snapshot the manifest dates, else just a file. A git checkout sets every
+    file's mtime to the checkout time, so a snapshot's date comes from the manifest, never mtime."""
+    if spec.source:
+        try:
+            meta = json.loads(path.with_name(path.name + ".meta.json").read_text("utf-8"))
+            when = meta.get("fetched_at") or meta.get("checked_at")  # identical to a snapshot
+            if meta.get("sha256") == sha and isinstance(when, str):
+                return "download", when
+        except (OSError, ValueError, AttributeError):
+            pass
+    if spec.snapshot:
+        return "snapshot", spec.snapshot
+    return "file", mtime
 
 
 def _decode(data: bytes, path: Path) -> str:

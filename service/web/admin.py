@@ -150,6 +150,7 @@ def _rows(infos: tuple[ListInfo, ...]) -> list[dict[str, Any]]:
             "format": info.format, "enabled": info.enabled, "loaded": info.loaded,
             "entries": info.entries, "errors": info.errors, "updated_at": info.updated_at,
             "source": info.source, "license": info.license, "sha256": info.sha256,
+            "snapshot": info.snapshot, "origin": info.origin, "data_date": info.data_date,
             "update": None if meta is None else meta.to_json(),
         })
     return rows

@@ -127,6 +127,10 @@ async def lists_info(request: web.Request) -> web.Response:
                     "source": i.source,
                     "license": i.license,
                     "description": i.description,
+                    # a shipped snapshot is not live data: say which copy is served, of when
+                    "snapshot": i.snapshot,
+                    "origin": i.origin,
+                    "data_date": i.data_date,
                 }
                 for i in lists.infos
             ],

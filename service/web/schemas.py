@@ -150,6 +150,11 @@ def _service() -> dict[str, Schema]:
         "entries": integer(), "errors": integer(), "enabled": {"type": "boolean"},
         "updated_at": NULLABLE_STRING, "source": NULLABLE_STRING,
         "license": {"type": "string"},
+        "snapshot": {**NULLABLE_STRING, "description": "date of the copy shipped with the code"},
+        "origin": {"enum": ["snapshot", "download", "file"],
+                   "description": "the copy served: the shipped snapshot, a download, a file"},
+        "data_date": {**NULLABLE_STRING,
+                      "description": "the snapshot's date, the download's time or the file's"},
     }
     return {
         "ListsInfo": obj({"version": {"type": "string"}, "lists": {"type": "array", "items": obj(

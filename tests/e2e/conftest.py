@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from listcopy import copy_blocklists
 
 from tests.e2e.harness import MAPPED_HOSTS, POLICY_DIR, POLICY_PREFIX, PageServer, ServerThread
 
@@ -68,7 +69,7 @@ class Service:
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     root = tmp_path_factory.mktemp("e2e-service")
     lists = root / "blocklists"
-    shutil.copytree(ROOT / "blocklists", lists)
+    copy_blocklists(lists)
     (lists / "e2e").mkdir()
     (lists / "e2e/phishing.txt").write_text("# browser tests\nevil-phish.test\n", encoding="utf-8")
     with (lists / "lists.toml").open("a", encoding="utf-8") as f:

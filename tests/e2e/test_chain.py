@@ -9,7 +9,6 @@ loopback port: the chain server's. The browser is pointed at that instance throu
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,9 +16,10 @@ from urllib.parse import quote
 
 import pytest
 from aiohttp import web
+from listcopy import copy_blocklists
 
 from service.resolve.guard import GuardPolicy
-from service.settings import REPO_BLOCKLISTS, Settings
+from service.settings import Settings
 from service.web.app import create_app
 from tests.e2e.conftest import E2E_LIST, Servers
 from tests.servers import Seen, TestDNS, chain_app
@@ -43,7 +43,7 @@ class Resolving:
 def resolving(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Resolving]:
     root = tmp_path_factory.mktemp("e2e-chain")
     lists = root / "blocklists"
-    shutil.copytree(REPO_BLOCKLISTS, lists)
+    copy_blocklists(lists)
     (lists / "e2e").mkdir()
     (lists / "e2e/phishing.txt").write_text("evil-phish.test\n", encoding="utf-8")
     with (lists / "lists.toml").open("a", encoding="utf-8") as f:
