@@ -9,9 +9,9 @@ The input is the feed's file as published (taken from the public mirror named in
 `snapshot_from`). It is screened by the guards of `linkguard lists update` (public suffixes,
 protected targets, allowlisted sites) and, for the snapshot only, against the popular domains
 of `bench/data/top-10k-domains.txt`: an entry that is such a domain, its `www.` name or a parent
-of one is dropped, and so are unreadable lines (that file is measurement data and is not shipped, so the service itself
-cannot apply this screen to later downloads). Then set `snapshot` and `snapshot_from` in the
-manifest and record the source in docs/lists.md.
+of one is dropped, and so are unreadable lines (that file is measurement data and is not
+shipped, so the service itself cannot apply this screen to later downloads). Then set
+`snapshot` and `snapshot_from` in the manifest and record the source in docs/lists.md.
 """
 
 from __future__ import annotations

@@ -49,6 +49,8 @@ class Settings:
     feed_timeout: float = 120.0  # `linkguard lists update`: whole download of one feed, seconds
     feed_max_bytes: int = 32 * 1024 * 1024  # a feed larger than this is refused (decompressed)
     feed_proxy: str | None = None  # http://[user:pass@]host:port for feed downloads; unset: direct
+    update_interval: float = 21600.0  # seconds between scheduled feed updates; 0 = off
+    update_jitter: float = 0.1  # each scheduled run waits up to this fraction of the interval more
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -103,6 +105,10 @@ class Settings:
             raise bad("lists_poll_seconds", "must be >= 0 seconds (0 turns polling off)")
         if self.feed_timeout <= 0:
             raise bad("feed_timeout", "must be positive seconds")
+        if self.update_interval != 0 and self.update_interval < 1:
+            raise bad("update_interval", "must be 0 (off) or at least 1 second (default 21600)")
+        if not 0 <= self.update_jitter <= 1:
+            raise bad("update_jitter", "must be a fraction of the interval between 0 and 1")
         if self.feed_max_bytes < 1024:
             raise bad("feed_max_bytes", "must be at least 1024 bytes")
         if self.feed_proxy is not None:

@@ -17,7 +17,7 @@ from service.resolve.resolver import Resolver
 from service.settings import Settings
 from service.store.ratelimit import API_KEY_ID
 from service.upkeep.loader import Lists, load_lists
-from service.web import admin, apikeys, backends, listwatch, logs, metrics, openapi, routes
+from service.web import admin, apikeys, backends, listwatch, logs, metrics, openapi, routes, updates
 from service.web.state import (
     ASSESSOR,
     CACHE,
@@ -145,6 +145,7 @@ def create_app(
     routes.setup(app)
     openapi.setup(app)
     listwatch.setup(app)  # reload serialization; polls the list files unless turned off
+    updates.setup(app)  # the service's own feed updates every LINKGUARD_UPDATE_INTERVAL
     admin.setup(app)  # /v1/admin/* only when LINKGUARD_ADMIN_TOKEN is set
     return app
 

@@ -15,7 +15,7 @@ from service.core.errors import LinkGuardError, ValidationFailed
 from service.detect import present
 from service.detect.messages import pick_lang
 from service.store.reports import KINDS, Report, clean_comment, new_report_id
-from service.web import backends, inputs, logs
+from service.web import backends, inputs, logs, updates
 from service.web.metrics import METRICS
 from service.web.state import ASSESSOR, LISTS, REPORTS, SETTINGS
 
@@ -147,6 +147,7 @@ async def readyz(request: web.Request) -> web.Response:
     `replicas` maps every live replica to the lists version it serves."""
     lists = request.app[LISTS].current
     state = await backends.readiness(request.app)
+    state["updates"] = await updates.readiness(request.app)
     return web.json_response({**state, "lists_version": lists.version})
 
 

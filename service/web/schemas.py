@@ -170,6 +170,15 @@ def _service() -> dict[str, Schema]:
             "lists_version": {"type": "string"},
             "redis": obj({"backend": {"type": "string"}, "up": {"type": "boolean"},
                           "down_since": {"type": ["number", "null"]}, "outages": integer()}),
+            "updates": obj({
+                "interval": {"type": "number", "description": "LINKGUARD_UPDATE_INTERVAL; 0: off"},
+                "next_at": {"type": ["number", "null"], "description": "next run (Unix time)"},
+                "last_run": {"oneOf": [{"type": "null"}, obj({
+                    "at": {"type": "number"}, "ok": {"type": "boolean"}})]},
+                "failing": {"type": "object", "additionalProperties": {"type": "string"},
+                            "description": "enabled feed -> its last update's status, when "
+                                           "failed or refused (the last good copy serves)"},
+            }),
         }, required=("status", "backend", "replica", "replicas", "lists_version")),
         "Report": obj({
             "id": {"type": "string"}, "kind": {"enum": list(KINDS)}, "url": {"type": "string"},
