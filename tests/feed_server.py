@@ -63,6 +63,7 @@ class FeedServer:
     bodies: dict[str, Body] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     sent: dict[str, int] = field(default_factory=dict)  # bytes the huge routes wrote
+    delays: dict[str, float] = field(default_factory=dict)  # seconds before /feed/{name} answers
     admin_token: str = "feed-server-admin-token"
     reload_answer: tuple[int, dict[str, object]] = (
         200, {"old_version": "v-old", "new_version": "v-new", "changed": True})
@@ -79,6 +80,9 @@ class FeedServer:
 
 def make_app(server: FeedServer) -> web.Application:
     async def feed(request: web.Request) -> web.StreamResponse:
+        delay = server.delays.get(request.match_info["name"])
+        if delay:
+            await asyncio.sleep(delay)
         body = server.bodies.get(request.match_info["name"])
         if body is None:
             raise web.HTTPNotFound()
