@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.core import urls
-from service.core.errors import ListError
-from service.lists.canon import canonical_host, canonical_url, url_key
+from service.core.errors import InvalidURL, ListError
+from service.lists.canon import BadEntry, canonical_host, canonical_url, url_key
 from service.lists.entries import FORMATS, Entry, parse_list, parse_manifest, write_list
 
 H, U = "host", "url"
@@ -251,6 +251,22 @@ def test_fast_path_agrees_with_urls_parse(host: str, path: list[str], query: str
 )  # fmt: skip
 def test_slow_path_hosts_match_urls_parse(host: str) -> None:
     assert canonical_host(host) == urls.parse(f"http://{host}/").host
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(parts=st.lists(st.integers(0, 300) | st.sampled_from(["00", "01", "007", "0x1f", "256"]),
+                      min_size=1, max_size=5))
+def test_ipv4_fast_path_agrees_with_urls_parse(parts: list[int | str]) -> None:
+    """Dotted quads (malware feeds list thousands) skip urls.parse; every other spelling of a
+    number (leading zeros, hex, fewer parts, out of range) still goes through it."""
+    host = ".".join(map(str, parts))
+    try:
+        expected = urls.parse(f"http://{host}/").host
+    except InvalidURL:
+        with pytest.raises(BadEntry):
+            canonical_host(host)
+        return
+    assert canonical_host(host) == expected
 
 
 # --- writer ----------------------------------------------------------------------------------

@@ -27,6 +27,10 @@ _FAST_HOST = re.compile(_HOST)
 _PCHARS = r"A-Za-z0-9\-._~!$&'()*+,;=:@/"
 _FAST_URL = re.compile(rf"https?://({_HOST})(/[{_PCHARS}]*)?(?:\?([{_PCHARS}?]*))?")
 _NOT_IN_HOST = re.compile(r"[/?#@\\*\s]")
+# A dotted-quad IPv4 address already in canonical form (no leading zeros, each part <= 255):
+# malware feeds list tens of thousands of them, and it is its own canonical host.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_PLAIN_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 MAX_HOST_LENGTH = 253  # RFC 1035 section 2.3.4, without the trailing dot
 
 
@@ -45,7 +49,7 @@ class BadEntry(ValueError):
 
 def canonical_host(token: str) -> str:
     """The canonical host for `token` (`EVIL.com.` -> `evil.com`), or BadEntry."""
-    if is_plain_host(token):
+    if is_plain_host(token) or _PLAIN_IPV4.fullmatch(token):
         return token
     if not token:
         raise BadEntry("empty host name")
