@@ -15,8 +15,11 @@ RUN pip install . \
     && mkdir -p /var/lib/linkguard \
     && chown linkguard /var/lib/linkguard
 # The lists ship with the image; compose mounts the host's blocklists/ over them so that a
-# list update on the host reaches every replica (then `docker compose kill -s HUP ...`).
+# maintainer's edit on the host reaches every replica (then `docker compose kill -s HUP ...`).
+# blocklists/feeds/ holds the feed snapshots and is where the scheduled updates write: the
+# service user owns it (compose mounts a shared volume there, which starts as this copy).
 COPY blocklists ./blocklists
+RUN chown -R linkguard /app/blocklists/feeds
 
 # The package is installed into site-packages, so the lists directory must be named.
 ENV LINKGUARD_HOST=0.0.0.0 \

@@ -188,3 +188,18 @@ def test_every_variable_the_deployment_files_name_is_a_setting() -> None:
         ROOT / "docker-compose.yml", ROOT / "Dockerfile", ROOT / "docs/deploy.md"))
     for var in set(re.findall(r"LINKGUARD_[A-Z_]+[A-Z]", text)):
         assert var[len(PREFIX):].lower() in FIELDS, var
+
+
+def test_replicas_refresh_feeds_themselves_into_a_shared_writable_volume() -> None:
+    """No cron container: the schedule runs in the replicas (LINKGUARD_UPDATE_INTERVAL), and
+    they write the feeds' copies where every replica reads them."""
+    services = compose()["services"]
+    assert not any("cron" in name or "update" in name for name in services)
+    feeds = f"{interpolate(replicas()['linkguard-1']['environment']['LINKGUARD_LISTS_DIR'])}/feeds"
+    for name, svc in replicas().items():
+        env = {k: interpolate(v) for k, v in svc["environment"].items()}
+        assert float(env.get("LINKGUARD_UPDATE_INTERVAL", FIELDS["update_interval"])) > 0, name
+        mounts = {v.split(":")[1]: v for v in svc["volumes"]}
+        assert feeds in mounts and not mounts[feeds].endswith(":ro"), name
+        assert mounts[feeds].split(":")[0] in compose()["volumes"], "a named, shared volume"
+    assert re.search(r"chown -R linkguard /app/blocklists/feeds", dockerfile())

@@ -1,7 +1,8 @@
 """Fetch a list's `source` over http(s): conditional, time-bounded, size-capped and streamed.
 
-Used only by the maintainer tools (`linkguard lists update|diff`), never by the serving path.
-Sources come from the manifest, which maintainers control, so no SSRF guard applies here; what
+Used by the maintainer tools (`linkguard lists update|diff`) and by the service's scheduled
+updates (service/upkeep/schedule.py, in a worker thread), never by the request path. Sources
+come from the manifest, which maintainers control, so no SSRF guard applies here; what
 a feed can do is be slow, huge, truncated or wrong, and each of those is a FetchFailed with a
 message that says which, so the caller keeps the last good copy.
 """
