@@ -1,6 +1,8 @@
 """List scale: load 1,000,000 domains + 200,000 URLs and match against them, side by side with a
 plain Python `set` of the same lines built in the same run (each in its own process, so RSS is
-clean). Targets: load within 10x and memory within 2.5x of the set.
+clean). Targets: load within 10x and memory within 2.5x of the set. Then the same for the
+lists a fresh checkout serves (blocklists/, with its feed snapshots): the service's full load
+beside a `set` of the enabled lists' lines and beside its load of the reference data alone.
 
 Run: .venv/bin/python bench/lists.py [--domains N] [--urls N]   (or: python -m bench lists)
 """
@@ -172,6 +174,40 @@ def child(mode: str, directory: Path) -> dict[str, float]:
     }
 
 
+def child_shipped(mode: str, directory: Path) -> dict[str, float]:
+    """The shipped lists in this process: `set` of the enabled lists' lines, `ours` (the full
+    load) or `reference` (load_lists with heuristics_only: the reference data, no lists)."""
+    from service.core import urls
+    from service.upkeep.files import read_manifest
+    from service.upkeep.loader import load_lists
+
+    urls.parse("http://warm.up/")
+    files = [directory / spec.file for spec in read_manifest(directory).enabled]
+
+    def load() -> int:
+        if mode == "set":
+            lines: set[str] = set()
+            for path in files:
+                lines.update(path.read_text(encoding="utf-8").splitlines())
+            return len(lines)
+        lists = load_lists(directory, heuristics_only=mode == "reference")
+        return len(lists.index)
+
+    gc.collect()
+    before = _rss_kb()
+    start = time.perf_counter()
+    held = load()
+    best = time.perf_counter() - start
+    gc.collect()
+    after, peak = _rss_kb(), _rss_kb("VmHWM")
+    for _ in range(2):
+        start = time.perf_counter()
+        load()
+        best = min(best, time.perf_counter() - start)
+    return {"load_s": best, "rss_mb": (after - before) / 1024, "peak_mb": (peak - before) / 1024,
+            "entries": held}
+
+
 def _run_child(mode: str, directory: Path) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
@@ -191,7 +227,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--child", nargs=2, metavar=("MODE", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.child:
-        print(json.dumps(child(args.child[0], Path(args.child[1]))))
+        mode = args.child[0]
+        measure = child_shipped if mode.startswith("shipped-") else child
+        print(json.dumps(measure(mode.removeprefix("shipped-"), Path(args.child[1]))))
         return
     with tempfile.TemporaryDirectory(prefix="linkguard-bench-") as tmp:
         directory = Path(tmp)
@@ -222,6 +260,31 @@ def main(argv: list[str] | None = None) -> None:
         "note: set lookups are exact-string `in`; ours walk every host suffix and, when a URL "
         "entry exists under the host, the Safe Browsing expressions."
     )
+    shipped()
+
+
+def shipped() -> None:
+    from service.settings import REPO_BLOCKLISTS
+
+    base = _run_child("shipped-set", REPO_BLOCKLISTS)
+    ours = _run_child("shipped-ours", REPO_BLOCKLISTS)
+    ref = _run_child("shipped-reference", REPO_BLOCKLISTS)
+    lists_rss = ours["rss_mb"] - ref["rss_mb"]
+    table(
+        "shipped lists (a fresh checkout: feed snapshots + local lists + reference data)",
+        [
+            ("", "entries", "load s", "RSS MB", "peak MB"),
+            *((name, f"{int(r['entries']):,}", f"{r['load_s']:.2f}", f"{r['rss_mb']:.1f}",
+               f"{r['peak_mb']:.1f}")
+              for name, r in (("plain set of lines", base), ("ours, full load", ours),
+                              ("ours, reference only", ref))),
+            ("ours / set", "", f"{ours['load_s'] / base['load_s']:.1f}x",
+             f"{ours['rss_mb'] / base['rss_mb']:.2f}x", ""),
+            ("(ours - reference) / set", "",
+             f"{(ours['load_s'] - ref['load_s']) / base['load_s']:.1f}x",
+             f"{lists_rss / base['rss_mb']:.2f}x", ""),
+        ],
+    )  # fmt: skip
 
 
 def _row(name: str, r: dict[str, float]) -> tuple[str, ...]:
