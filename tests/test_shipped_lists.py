@@ -109,3 +109,19 @@ def test_lists_stats_shows_the_snapshot_date(tmp_path: Path) -> None:
             "snapshot", spec.snapshot)
         line = next(line for line in text.splitlines() if line.startswith(spec.name + " "))
         assert "snapshot" in line and str(spec.snapshot) in line
+    assert "scheduled updates: off (LINKGUARD_UPDATE_INTERVAL=0)" in text  # the tests' setting
+
+
+def test_a_failed_scheduled_update_shows_in_lists_stats(tmp_path: Path) -> None:
+    """The schedule writes each attempt to the list's .meta.json, which stats reads."""
+    from service.upkeep import files
+
+    lists_dir = copy_blocklists(tmp_path / "blocklists", feeds=True)
+    spec = shipped_feeds()[0]
+    path = lists_dir / spec.file
+    files.write_meta(path, files.ListMeta(last_attempt={
+        "at": files.iso_now(), "status": "failed", "message": "no route to host"}))
+    env = {"LINKGUARD_LISTS_DIR": str(lists_dir), "LINKGUARD_REDIS_URL": None}
+    text = CliRunner().invoke(cli, ["lists", "stats"], env=env).output
+    line = next(line for line in text.splitlines() if line.startswith(spec.name + " "))
+    assert "snapshot" in line and "last update failed" in line

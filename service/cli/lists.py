@@ -215,7 +215,8 @@ def stats(as_json: bool) -> None:
             categories[row["category"]] = categories.get(row["category"], 0) + row["entries"]
     if as_json:
         click.echo(json.dumps({"version": loaded.version, "lists": rows,
-                               "categories": categories}, ensure_ascii=False))
+                               "categories": categories,
+                               "update_interval": config.update_interval}, ensure_ascii=False))
         return
     click.echo(f"lists version {loaded.version}")
     click.echo(f"{'list':<22} {'category':<10} {'entries':>9} {'age':>5}  {'from':<8} updated")
@@ -228,3 +229,8 @@ def stats(as_json: bool) -> None:
         click.echo(f"{row['name']:<22} {row['category']:<10} {row['entries']:>9} "
                    f"{row['age']:>5}  {origin:<8} {row['updated_at'] or '-'}{state}")
     click.echo("per category: " + ", ".join(f"{c} {n}" for c, n in sorted(categories.items())))
+    interval = config.update_interval
+    click.echo(f"scheduled updates: every {interval:g} s (LINKGUARD_UPDATE_INTERVAL) of the "
+               "service; 'snapshot' = the copy shipped with the code" if interval else
+               "scheduled updates: off (LINKGUARD_UPDATE_INTERVAL=0); run `linkguard lists "
+               "update` to refresh the feeds")
