@@ -116,7 +116,8 @@ class Scheduler:
         shared = await self.lease.next_due()
         due = shared if shared is not None else self.next_at
         self.next_at = due
-        jitter = random.uniform(0, self.settings.update_jitter * self.interval)  # noqa: S311 - spreading load, not a secret
+        spread = self.settings.update_jitter * self.interval
+        jitter = random.uniform(0, spread)  # noqa: S311 - spreads load, guards no secret
         # At most one interval: a due time left in Redis by an older, longer interval is moot.
         wait = min(self.interval, max(0.0, (due or 0) - time.time()))
         if await self._pause(wait + jitter):
@@ -142,17 +143,22 @@ class Scheduler:
             await self.lease.release()
 
     async def _run_with_lease(self) -> Run:
-        keeper = asyncio.get_running_loop().create_task(self._keep_lease())
+        done = asyncio.Event()
+        keeper = asyncio.get_running_loop().create_task(self._keep_lease(done))
         try:
             return await self.run_once()
         finally:
-            keeper.cancel()
+            # Stopped between Redis calls, never cancelled in one (service/store/redis_link.py).
+            done.set()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
 
-    async def _keep_lease(self) -> None:
+    async def _keep_lease(self, done: asyncio.Event) -> None:
         while True:
-            await asyncio.sleep(self.lease_ttl / 3)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), self.lease_ttl / 3)
+            if done.is_set():
+                return
             if not await self.lease.renew(self.lease_ttl):
                 log.warning("scheduled list update: lost the update lease mid-run; "
                             "another replica may download too")
