@@ -3,8 +3,10 @@ popular sites; their snapshot date is what the API and the CLI show."""
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -95,6 +97,13 @@ async def test_the_api_shows_the_snapshot_date(aiohttp_client: ClientFactory,
         assert (row["origin"], row["snapshot"], row["data_date"]) == (
             "snapshot", spec.snapshot, spec.snapshot)
     assert rows["major-sites"]["origin"] == "file"
+    # The staleness alert reads the data's date, not the checkout's mtime (docs/operations.md).
+    metrics = await (await client.get("/metrics")).text()
+    spec = shipped_feeds()[0]
+    stamp = calendar.timegm(time.strptime(str(spec.snapshot), "%Y-%m-%dT%H:%M:%SZ"))
+    found = re.search(rf'^linkguard_list_updated_timestamp_seconds{{list="{spec.name}"}} (\S+)$',
+                      metrics, re.M)
+    assert found and float(found.group(1)) == stamp
 
 
 def test_lists_stats_shows_the_snapshot_date(tmp_path: Path) -> None:

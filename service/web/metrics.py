@@ -151,12 +151,13 @@ class _StateCollector(Collector):
         errors = GaugeMetricFamily("linkguard_list_errors", "Unreadable lines per list",
                                    labels=["list"])
         updated = GaugeMetricFamily("linkguard_list_updated_timestamp_seconds",
-                                    "Modification time of each list's file (Unix time)",
+                                    "Date of each list's data: a shipped snapshot's date, a "
+                                    "download's time or the file's mtime (Unix time)",
                                     labels=["list"])
         for i in lists.infos:
             entries.add_metric([i.name, i.category, i.action], i.entries)
             errors.add_metric([i.name], i.errors)
-            stamp = _timestamp(i.updated_at)
+            stamp = _timestamp(i.data_date or i.updated_at)  # a checkout's mtime says "now"
             if stamp is not None:
                 updated.add_metric([i.name], stamp)
         yield from (info, loaded, entries, errors, updated)
