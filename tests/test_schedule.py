@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,13 @@ async def get_json(client: TestClient, path: str) -> Any:
     return await (await client.get(path)).json()
 
 
+def sample(metrics: str, series: str) -> float:
+    """The value of one series in a Prometheus text exposition."""
+    found = re.search(rf"^{re.escape(series)} (\S+)$", metrics, re.M)
+    assert found, f"{series} is not exported"
+    return float(found.group(1))
+
+
 def requests_for(feeds: FeedServer, name: str) -> int:
     return sum(1 for path, _ in feeds.requests if path == f"/feed/{name}")
 
@@ -116,7 +124,8 @@ async def test_the_schedule_fetches_and_serves_new_entries(
     ready = await get_json(client, "/readyz")
     assert ready["updates"]["last_run"]["ok"] is True and ready["updates"]["failing"] == {}
     metrics = await (await client.get("/metrics")).text()
-    assert 'linkguard_list_updates_total{list="feed",status="updated"} 1.0' in metrics
+    assert sample(metrics, 'linkguard_list_updates_total{list="feed",status="updated"}') == 1
+    assert sample(metrics, 'linkguard_list_update_runs_total{result="ok"}') >= 1
     [status] = await feed_statuses(client.server.app)
     assert (status.name, status.last_status, status.entries) == ("feed", "updated", 151)
     assert status.next_at is not None and status.interval == 1.0
@@ -144,8 +153,10 @@ async def test_a_truncated_feed_is_refused_by_the_schedule_as_by_the_cli(
     assert (root / "feeds/feed.txt").read_bytes() == before  # the last good copy stays
     assert await verdict(client, hosts(300)[299]) == "dangerous"
     metrics = await (await client.get("/metrics")).text()
-    assert f'linkguard_list_updates_total{{list="feed",status="{status}"}}' in metrics
-    assert 'linkguard_list_update_runs_total{result="failed"}' in metrics
+    assert sample(metrics, f'linkguard_list_updates_total{{list="feed",status="{status}"}}') >= 1
+    assert sample(metrics, 'linkguard_list_update_runs_total{result="failed"}') >= 1
+    assert sample(metrics, 'linkguard_list_update_runs_total{result="ok"}') == 0
+    assert sample(metrics, "linkguard_list_update_consecutive_failures") >= 1
     # What `linkguard lists update` (the same function, no names) says on an identical copy:
     manifest = files.read_manifest(twin)
     [cli] = await update_lists(twin, select(manifest, ()), load_guard(twin, manifest),
