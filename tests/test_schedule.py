@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from redis_fixtures import RedisServer
 
 from service.settings import Settings
 from service.store.update_lease import LocalLease
@@ -70,11 +71,13 @@ Start = Callable[..., Awaitable[TestClient]]
 
 @pytest.fixture
 def start(aiohttp_client: ClientFactory, tmp_path: Path) -> Start:
-    async def start(lists_dir: Path, interval: float = 1.0) -> TestClient:
+    async def start(lists_dir: Path, interval: float = 1.0,
+                    redis_url: str | None = None) -> TestClient:
         from service.web.app import create_app
 
         settings = Settings(lists_dir=lists_dir, data_dir=tmp_path / "var", rate_limit=0,
-                            lists_poll_seconds=0, update_interval=interval, update_jitter=0.1)
+                            lists_poll_seconds=0, update_interval=interval, update_jitter=0.1,
+                            redis_url=redis_url)
         return await aiohttp_client(TestServer(create_app(settings)))
     return start
 
@@ -129,6 +132,45 @@ async def test_the_schedule_fetches_and_serves_new_entries(
     [status] = await feed_statuses(client.server.app)
     assert (status.name, status.last_status, status.entries) == ("feed", "updated", 151)
     assert status.next_at is not None and status.interval == 1.0
+
+
+@pytest.mark.redis
+async def test_the_schedule_runs_under_the_redis_lease_on_a_node_and_a_cluster(
+        feeds: FeedServer, tmp_path: Path, start: Start, any_redis: str) -> None:
+    url = feeds.put(f"leased-{len(feeds.bodies)}", feed_text("domains", [*hosts(150), NEW]))
+    client = await start(lists_with_feed(tmp_path / "lists", url, hosts(100)),
+                         redis_url=any_redis)
+    scheduler = client.server.app[UPDATES]
+    assert scheduler.lease.shared
+
+    async def blocked() -> bool:
+        return await verdict(client, NEW) == "dangerous"
+
+    await wait_until(blocked, "the scheduled update did not serve the new entry")
+    assert scheduler.runs["ok"] >= 1 and await scheduler.lease.next_due() == scheduler.next_at
+
+
+@pytest.mark.redis
+async def test_with_redis_down_the_replica_keeps_its_lists_fresh_itself(
+        feeds: FeedServer, tmp_path: Path, start: Start, redis_own: RedisServer) -> None:
+    name = f"degraded-{len(feeds.bodies)}"
+    url = feeds.put(name, feed_text("domains", hosts(150)))
+    client = await start(lists_with_feed(tmp_path / "lists", url, hosts(100)),
+                         redis_url=redis_own.url)
+    scheduler = client.server.app[UPDATES]
+
+    async def ran() -> bool:
+        return scheduler.runs["ok"] >= 1
+
+    await wait_until(ran, "a first run with Redis up")
+    redis_own.kill()
+    feeds.put(name, feed_text("domains", [*hosts(150), NEW]))
+
+    async def blocked() -> bool:
+        return await verdict(client, NEW) == "dangerous"
+
+    await wait_until(blocked, "no update while Redis was down")
+    assert (await get_json(client, "/readyz"))["status"] == "degraded"
 
 
 def bad_feed(feeds: FeedServer, kind: str) -> str:

@@ -54,7 +54,10 @@ class LocalLease:
         return None
 
     async def finished(self, record: dict[str, Any]) -> None:
-        self._next = float(record["next"])
+        self.remember(float(record["next"]))
+
+    def remember(self, due: float) -> None:
+        self._next = due
 
 
 class RedisLease:
@@ -74,7 +77,11 @@ class RedisLease:
         if self._link.up:
             try:
                 raw = await self._link.client.get(NEXT_KEY)
-                return float(raw) if raw is not None else await self._local.next_due()
+                if raw is None:
+                    return await self._local.next_due()
+                due = float(raw)
+                self._local.remember(due)  # if Redis goes away, keep the shared schedule
+                return due
             except REDIS_ERRORS as exc:
                 self._link.failed(exc)
             except ValueError:
