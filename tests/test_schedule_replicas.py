@@ -34,6 +34,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.slow]
 INTERVAL = 2
 DEADLINE = 60.0  # seconds; the condition usually holds after a few intervals
 NEW = "replicated-phish.bad-feed.test"
+EARLY = 0.05  # seconds: asyncio may fire a timer up to its clock resolution early
 
 
 @dataclass
@@ -87,7 +88,7 @@ def assert_chain(runs: list[dict[str, Any]]) -> None:
     """Each run served the due time the run before it set, whoever did it: one schedule."""
     for before, after in itertools.pairwise(runs):
         assert after["due"] == before["next"], (before, after)
-        assert after["at"] >= before["next"]
+        assert after["at"] >= before["next"] - EARLY, "a run started before it was due"
 
 
 def verdict(replica: Replica, host: str) -> str:
