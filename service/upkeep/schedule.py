@@ -30,7 +30,8 @@ from service.upkeep.updater import Outcome, load_guard, select, update_lists
 
 log = logging.getLogger("linkguard.updates")
 
-STARTUP_DELAY = 30.0  # seconds after start before a first run (capped by the interval)
+STARTUP_DELAY = 30.0  # seconds after start before a first run (capped by the interval), and
+# the most jitter a first run gets
 RETRY_FIRST = 60.0  # seconds before the first retry after a failed run; doubles, up to the interval
 LEASE_MAX = 60.0  # seconds: the lease's TTL (renewed while a run lasts), at most half the interval
 
@@ -117,6 +118,8 @@ class Scheduler:
         due = shared if shared is not None else self.next_at
         self.next_at = due
         spread = self.settings.update_jitter * self.interval
+        if shared is None and self.last_run is None:
+            spread = min(spread, STARTUP_DELAY)  # a first start waits seconds, not half an hour
         jitter = random.uniform(0, spread)  # noqa: S311 - spreads load, guards no secret
         # At most one interval: a due time left in Redis by an older, longer interval is moot.
         wait = min(self.interval, max(0.0, (due or 0) - time.time()))
