@@ -249,3 +249,13 @@ def registrable_domain(host: str) -> str:
     if not found:
         return host
     return ".".join(host.split(".")[-(found.count(".") + 1) :])
+
+
+@functools.lru_cache(maxsize=16384)
+def has_public_suffix(host: str) -> bool:
+    """True when `host` is a name under a real public suffix with a label of its own before it
+    (`bit.ly`, `vietcombank-xacminh.top`), False for `main.hcm`, a bare suffix or an IP."""
+    if not host or ip_of(host) is not None:
+        return False
+    found = _EXTRACTOR.extract_str(unicode_host(host))
+    return bool(found.suffix and found.domain)

@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # pragma: no cover - imports for annotations only
     from service.core.urls import URL
     from service.detect.lookalike import TargetTable
     from service.detect.lures import LureRules
+    from service.detect.message import MessageRules
     from service.lists.index import Match
 
 Level = Literal["safe", "suspicious", "dangerous"]
@@ -94,13 +95,15 @@ class Reference:
     """Reference data the detectors read: loaded from blocklists/ by the loader, never inline.
 
     `targets` is the lookalike module's prepared table of protected brands (None disables the
-    lookalike detectors); `lures` the prepared lure rules (None disables them).
+    lookalike detectors); `lures` the prepared lure rules (None disables them); `messages` the
+    prepared message patterns of /v1/check/text (None: no patterns are looked for).
     """
 
     shorteners: frozenset[str] = frozenset()
     suspicious_tlds: frozenset[str] = frozenset()
     targets: TargetTable | None = None
     lures: LureRules | None = None
+    messages: MessageRules | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from service.core.model import Assessment, Signal
+from service.core.model import Assessment, Signal, Verdict
 from service.detect.messages import text_for
 
 
@@ -42,3 +43,14 @@ def error(code: str, message: str, *, url: str | None = None) -> dict[str, Any]:
     if url is not None:
         body = {"url": url, **body}
     return body
+
+
+def text_result(verdict: Verdict, links: Iterable[Assessment], lang: str) -> dict[str, Any]:
+    """The /v1/check/text shape: the message's verdict and one /v1/check result per link."""
+    return {
+        "verdict": verdict.level,
+        "score": verdict.score,
+        "reasons": [reason(s, lang) for s in verdict.signals],
+        "links": [assessment(a, lang) for a in links],
+        "lang": lang,
+    }

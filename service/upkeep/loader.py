@@ -19,6 +19,7 @@ from types import MappingProxyType
 from service.core.errors import ListError
 from service.core.model import Reference
 from service.detect.lures import build_rules
+from service.detect.message import build_message_rules
 from service.detect.targets import TargetTable, build_targets, build_targets_from_domains
 from service.lists.entries import ListSpec, Manifest, iter_list, parse_list, parse_manifest
 from service.lists.formats import LineError, Report
@@ -156,6 +157,7 @@ def _reference(
     shorteners = text("shorteners")
     tlds = text("suspicious_tlds")
     keywords = text("lure_keywords", optional=True)
+    patterns = text("message_patterns", optional=True)
     if override is not None:
         domains = _decode(seen.read(Path(override), "protected targets override"), override)
         names = [line.split("#")[0].strip() for line in domains.splitlines()]
@@ -169,6 +171,7 @@ def _reference(
         suspicious_tlds=_tlds(tlds),
         targets=table,
         lures=build_rules(),
+        messages=None if patterns is None else build_message_rules(patterns),
     )
 
 

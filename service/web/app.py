@@ -18,6 +18,7 @@ from service.settings import Settings
 from service.store.ratelimit import API_KEY_ID
 from service.upkeep.loader import Lists, load_lists
 from service.web import admin, apikeys, backends, listwatch, logs, metrics, openapi, routes, updates
+from service.web.checkpage import setup as setup_check_page
 from service.web.state import (
     ASSESSOR,
     CACHE,
@@ -29,6 +30,7 @@ from service.web.state import (
     SETTINGS,
     ListsState,
 )
+from service.web.textapi import setup as setup_text_api
 
 log = logging.getLogger("linkguard")
 
@@ -143,6 +145,8 @@ def create_app(
     metrics.setup(app).watch(lists=lambda: app[LISTS].current, redis=lambda: app.get(REDIS))
     app.cleanup_ctx.append(_services)
     routes.setup(app)
+    setup_text_api(app)  # POST /v1/check/text
+    setup_check_page(app)  # GET / the phone check page, its static files and manifest
     openapi.setup(app)
     listwatch.setup(app)  # reload serialization; polls the list files unless turned off
     updates.setup(app)  # the service's own feed updates every LINKGUARD_UPDATE_INTERVAL

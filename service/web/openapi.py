@@ -16,22 +16,23 @@ from aiohttp import web
 
 from service.assess import RESOLVE_MODES
 from service.store.reports import STATUSES
-from service.web import inputs, schemas
+from service.web import checkpage, inputs, schemas
 from service.web.apikeys import HEADER as API_KEY_HEADER
 
 Doc = dict[str, Any]
 
 ERRORS = {
     400: "Malformed input: not a checkable http(s) URL (`invalid_url`), malformed JSON or "
-         "invalid UTF-8 (`bad_json`), a malformed request (`bad_request`)",
+         "invalid UTF-8 (`bad_json`), a malformed request (`bad_request`), a message with a "
+         "NUL or a lone surrogate (`invalid_text`)",
     401: "Missing or invalid credentials (`unauthorized`); see WWW-Authenticate",
     404: "No such route, or no such report (`not_found`)",
     409: "The report was reviewed already in a way this action cannot follow (`conflict`)",
     413: "Body over 64 KiB (`payload_too_large`), URL over 8 KiB (`url_too_long`), "
-         "batch over 100 (`batch_too_large`)",
+         "batch over 100 (`batch_too_large`), message over 8 KiB (`text_too_long`)",
     415: "The body is not application/json (`unsupported_media_type`)",
     422: "Well-formed JSON with a missing (`missing_field`) or wrong (`invalid_field`, "
-         "`list_error`) field",
+         "`list_error`, `empty_text`) field",
     429: "Too many requests from this client (`rate_limited`); see Retry-After",
     503: "A dependency this request needs is down (`unavailable`)",
 }
@@ -108,6 +109,11 @@ def _paths() -> Doc:
             "checkBatch", f"Check up to {inputs.MAX_BATCH} links",
             (200, "BatchResult", "One result or error object per URL, in input order"),
             check_errors, security=API_KEY, tags=("check",), requestBody=_body("BatchRequest"))},
+        "/v1/check/text": {"post": _op(
+            "checkText", "Check a whole message: its manipulation patterns and its links",
+            (200, "TextResult", "The message's verdict and one result per link in it"),
+            check_errors, security=API_KEY, tags=("check",), requestBody=_body("TextRequest"))},
+        **_page_paths(),
         "/v1/reports": {"post": _op(
             "report", "Report a link", (202, "ReportAccepted", "Stored durably"),
             (*check_errors, 503), security=API_KEY, tags=("reports",),
@@ -157,6 +163,28 @@ def _paths() -> Doc:
     }
 
 
+def _page_paths() -> Doc:
+    """The check page (service.web.checkpage): not JSON, documented for completeness."""
+    def get(op_id: str, summary: str, media: str, **more: Any) -> Doc:
+        return {"get": {"operationId": op_id, "summary": summary, "tags": ["page"],
+                        "security": OPEN, "responses": {"200": {
+                            "description": summary,
+                            "content": {media: {"schema": {"type": "string"}}}}}, **more}}
+
+    name = {"name": "name", "in": "path", "required": True, "description": "a file of the page",
+            "schema": {"enum": sorted(checkpage.FILES)}}
+    return {
+        "/": get("checkPage", "The check page for phones (paste a link or a message)",
+                 "text/html", parameters=[
+                     _query(p, {"type": "string"}, "text shared into the page (share_target)")
+                     for p in ("text", "url", "title")]),
+        "/manifest.webmanifest": get("checkPageManifest", "The page's web app manifest",
+                                     "application/manifest+json"),
+        "/static/{name}": get("checkPageFile", "The page's script, style and icons",
+                              "application/octet-stream", parameters=[name]),
+    }
+
+
 def _responses() -> Doc:
     out = {}
     for code, description in ERRORS.items():
@@ -193,7 +221,7 @@ def document() -> Doc:
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
         "tags": [{"name": "check"}, {"name": "reports"}, {"name": "service"},
-                 {"name": "admin"}],
+                 {"name": "admin"}, {"name": "page"}],
         "paths": paths,
         "components": {
             "schemas": schemas.schemas(),

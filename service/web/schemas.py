@@ -12,7 +12,9 @@ from service.assess import RESOLVE_MODES
 from service.core.model import LEVELS
 from service.core.urls import MAX_URL_LENGTH
 from service.detect.messages import LANGS
+from service.detect.textlinks import MAX_LINKS
 from service.store.reports import KINDS, MAX_COMMENT, STATUSES
+from service.textcheck import MAX_TEXT_BYTES
 from service.upkeep.review import ENTRY_KINDS
 from service.web import inputs
 from service.web.routes import MAX_COMMENT_INPUT
@@ -88,6 +90,15 @@ def _requests() -> dict[str, Schema]:
             "lang": LANG_INPUT,
             "resolve": optional(RESOLVE_MODES, "never"),
         }, required=("urls",)),
+        "TextRequest": obj({
+            "text": string(f"the message, at most {MAX_TEXT_BYTES} bytes of UTF-8 (413 "
+                           "text_too_long beyond); not empty, no NUL", minLength=1,
+                           maxLength=MAX_TEXT_BYTES, pattern=r"^[^\u0000]*$"),
+            "lang": {"enum": [*LANGS, None], "description": "answer language; absent or null: "
+                     "the Accept-Language header, then vi"},
+            "resolve": optional(RESOLVE_MODES, "never",
+                                description="whether the links' redirects may be followed"),
+        }, required=("text",)),
         "ReportRequest": obj({
             "url": URL_INPUT,
             "kind": optional(KINDS, "other"),
@@ -133,6 +144,15 @@ def _results() -> dict[str, Schema]:
             "lists_version": {"type": "string"},
             "cached": {"type": "boolean"},
             "ttl": integer(),
+            "lang": {"enum": list(LANGS)},
+        }),
+        "TextResult": obj({
+            "verdict": {"enum": list(LEVELS)},
+            "score": integer(0, 100),
+            "reasons": {"type": "array", "items": ref("Reason"),
+                        "description": "message.* reasons (docs/detectors.md)"},
+            "links": {"type": "array", "maxItems": MAX_LINKS, "items": ref("CheckResult"),
+                      "description": "one /v1/check result per link found in the text"},
             "lang": {"enum": list(LANGS)},
         }),
         "BatchItemError": obj({"url": {"type": "string"}, "error": ref("ErrorDetail")},
