@@ -9,6 +9,7 @@ import { actionFor, canProceed, markerFor, proceedTarget } from "../lib/verdict.
 import { changesToSave, normalizeServiceUrl, DEFAULT_SERVICE_URL } from "../lib/settings.js";
 import { createClient } from "../lib/api.js";
 import { mainReason } from "../lib/share.js";
+import { textRoutes } from "./textcheck.js";
 
 const MAX_LINKS_PER_MESSAGE = 500;
 const REPORT_KINDS = ["phishing", "scam", "lure", "false_positive", "other"];
@@ -37,6 +38,7 @@ function pageUrlOf(tabUrl) {
 }
 
 export const routes = {
+  ...textRoutes, // checkText, openMessage: a whole message (features/textcheck.js)
   settings: {
     from: ["page"],
     async handle() {

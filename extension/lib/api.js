@@ -82,6 +82,12 @@ export function createClient({ baseUrl, apiKey = "", fetchImpl = globalThis.fetc
       }
       return out;
     },
+    /** A whole message (DESIGN.md POST /v1/check/text): its patterns and one result per link in it. */
+    async checkText(text, { lang, resolve = "never" } = {}) {
+      const doc = await call("POST", "/v1/check/text", { text, lang, resolve }, timeouts.batch ?? BATCH_TIMEOUT_MS);
+      if (typeof doc.verdict !== "string" || !Array.isArray(doc.links)) throw new ServiceError("bad_answer", "no verdict in the answer");
+      return doc;
+    },
     async report(url, kind, comment) {
       const body = { url, kind };
       if (comment) body.comment = comment;

@@ -1,7 +1,8 @@
-// Popup: the current tab's verdict, a box to check a pasted link without opening it, and report.
+// Popup: the current tab's verdict, a box to check a pasted link or message without opening it, and report.
 
 import { applyI18n, el, ext, loadPageContext, renderUrl, send, VERDICT_LABEL } from "./common.js";
 import { mainReason } from "../lib/share.js";
+import { isSingleLink } from "../lib/messagetext.js";
 
 const $ = (id) => document.getElementById(id);
 let t = (key) => key;
@@ -55,10 +56,31 @@ async function showCurrent() {
   $("current-report").onclick = () => openOurPage(url, "report");
 }
 
+/** A pasted message (not a single link): its verdict here, its full result on the message page. */
+async function checkMessage(text) {
+  $("check-go").disabled = true;
+  const answer = await send({ type: "checkText", text });
+  $("check-go").disabled = false;
+  $("check-result").hidden = false;
+  $("check-url-view").replaceChildren(el("span"));
+  const result = answer.ok ? answer.result : null;
+  const verdict = result && Object.hasOwn(VERDICT_LABEL, result.verdict) ? result.verdict : "unknown";
+  $("check-verdict").dataset.verdict = verdict;
+  $("check-verdict").textContent = result ? t(VERDICT_LABEL[verdict] || "verdictUnknown") : t("popupServiceDown");
+  $("check-reason").textContent = result ? mainReason(result) : "";
+  $("check-details").hidden = !result;
+  $("check-report").hidden = true; // reports are about links; the message page lists them
+  $("check-details").onclick = async () => {
+    await send({ type: "openMessage", text });
+    window.close();
+  };
+}
+
 async function checkPasted(event) {
   event.preventDefault();
   const input = $("check-url").value.trim();
   if (!input) return;
+  if (!isSingleLink(input)) return checkMessage(input);
   $("check-go").disabled = true;
   const answer = await send({ type: "check", url: /^[a-z][a-z0-9+.-]*:/iu.test(input) ? input : `https://${input}` });
   $("check-go").disabled = false;

@@ -14,6 +14,7 @@ import click
 from service.assess import Assessor
 from service.cli.lists import lists
 from service.cli.reports import reports
+from service.cli.textcmd import check_text_command
 from service.core.errors import LinkGuardError
 from service.detect import present
 from service.detect.messages import THREE_MUSTS, VERDICT_TITLES
@@ -150,3 +151,4 @@ def _emit_human(result: dict[str, Any], lang: str) -> None:
 
 main.add_command(lists)  # maintainer tools: service/cli/lists.py, cli/listedit.py
 main.add_command(reports)  # report review: service/cli/reports.py
+main.add_command(check_text_command)  # check a message: service/cli/textcmd.py
