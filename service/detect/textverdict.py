@@ -27,19 +27,22 @@ NEUTRAL = frozenset({"allowlist.match"})
 
 
 def link_signals(links: Iterable[Assessment]) -> list[Signal]:
-    """What the message's links add: pattern signals for lure-only links, `message.link` for a
-    link that is suspicious or dangerous in itself."""
+    """What the message's links add: its lure reasons as the patterns they stand for, and
+    `message.link` when the link's other reasons make it suspicious or dangerous by themselves
+    (a forms.gle short link is a form, not a bad link)."""
     out: list[Signal] = []
     for link in links:
-        verdict = link.verdict
-        codes = set(verdict.codes) - NEUTRAL
         host = _host(link.canonical_url)
-        if codes and codes <= LURE_PATTERNS.keys():
-            for code in sorted(codes):
-                pattern, score = LURE_PATTERNS[code]
+        other: list[Signal] = []
+        for signal in link.verdict.signals:
+            if signal.code in LURE_PATTERNS:
+                pattern, score = LURE_PATTERNS[signal.code]
                 out.append(Signal(pattern, score, {"match": host, "link": host}))
-        elif verdict.level != "safe":
-            out.append(Signal(LINK, verdict.score, {"host": host, "verdict": verdict.level}))
+            elif signal.code not in NEUTRAL:
+                other.append(signal)
+        alone = scoring.combine(other)
+        if alone.level != "safe":
+            out.append(Signal(LINK, alone.score, {"host": host, "verdict": alone.level}))
     return out
 
 
