@@ -107,6 +107,7 @@ def test_shipped_manifest_names_the_reference_files_with_attribution() -> None:
         "suspicious_tlds",
         "protected",
         "lure_keywords",
+        "message_patterns",
     }
     assert manifest.reference["protected"].file == "reference/protected.toml"
     assert manifest.reference["lure_keywords"].file == "reference/lure-keywords.txt"

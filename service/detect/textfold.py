@@ -11,7 +11,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-# Letters NFD does not split into base + mark (Vietnamese đ; a few look-alikes students type).
+# Letters NFKD does not split into base + mark (Vietnamese đ; a few others). NFKD also maps
+# fullwidth and styled letters (𝐟𝐫𝐞𝐞, ｆｒｅｅ) to plain ones.
 _SPECIAL = {"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe"}
 # Apostrophes join a word ("don't" -> "dont") rather than split it.
 _JOINERS = frozenset("'’ʼ`´")
@@ -37,7 +38,7 @@ def fold_char(char: str) -> str:
     """One character folded: lowercase ASCII letters and digits; anything else is a space."""
     if char in _SPECIAL:
         return _SPECIAL[char]
-    base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
     base = base.lower()
     return "".join(c if ("a" <= c <= "z" or "0" <= c <= "9") else " " for c in base) or " "
 

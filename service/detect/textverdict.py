@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from service.core.model import Assessment, Signal, Verdict
+from service.core.model import Assessment, Signal, Verdict, level_for
 from service.detect import scoring
 from service.detect.message import MessageRules, combination
 
@@ -48,13 +48,19 @@ def link_signals(links: Iterable[Assessment]) -> list[Signal]:
 
 def text_verdict(patterns: Sequence[Signal], links: Iterable[Assessment],
                  rules: MessageRules | None) -> Verdict:
-    """Patterns, link signals and their strongest combination, weighed by scoring.combine."""
+    """Patterns, link signals and their strongest combination, weighed as scoring.combine does
+    (noisy-OR), each bad link a reason of its own."""
     signals = _strongest([*patterns, *link_signals(links)])
     if rules is not None:
         combo = combination((s.code for s in signals), rules)
         if combo is not None:
             signals.append(combo)
-    return scoring.combine(signals)
+    remaining = 1.0
+    for signal in signals:
+        remaining *= 1.0 - min(max(signal.score, 0), 100) / 100.0
+    total = round(100 * (1.0 - remaining))
+    ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.code)))
+    return Verdict(score=total, level=level_for(total), signals=ordered)
 
 
 def _strongest(signals: Iterable[Signal]) -> list[Signal]:

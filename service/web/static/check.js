@@ -77,11 +77,14 @@ function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/gu, (_, name) => String(values[name] ?? ""));
 }
 
+const PROPS = new Set(["textContent", "className", "hidden"]); // never any HTML-parsing property
+
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (key === "dataset") Object.assign(node.dataset, value);
-    else node[key] = value; // only textContent / className / hidden: never innerHTML
+    else if (PROPS.has(key)) node[key] = value;
+    else throw new Error(`el(): ${key} is not allowed`);
   }
   node.append(...children);
   return node;

@@ -1,0 +1,201 @@
+"""The message matcher (pure): every pattern in Vietnamese with and without diacritics, in teen
+spelling and in English; the hard negatives; combinations; folding; links found in text."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.core.errors import ListError
+from service.core.model import Assessment, Hop, Signal, Verdict
+from service.detect import scoring
+from service.detect.message import CODES, build_message_rules, combination, match_message
+from service.detect.messages import MESSAGES
+from service.detect.textfold import fold
+from service.detect.textlinks import MAX_LINKS, find_links
+from service.detect.textverdict import text_verdict
+from service.settings import REPO_BLOCKLISTS
+
+RULES = build_message_rules(
+    (REPO_BLOCKLISTS / "reference" / "message-patterns.toml").read_text(encoding="utf-8"))
+
+# (pattern, [vi with diacritics, vi without, teen spelling, English])
+PATTERNS: list[tuple[str, list[str]]] = [
+    ("secrecy", ["Không được nói với bố mẹ chuyện này.", "khong duoc noi voi bo me chuyen nay",
+                 "ko dc ns vs bme nha", "Don't tell your parents about this."]),
+    ("isolation", ["Em thuê phòng khách sạn một mình rồi chờ anh.",
+                   "em thue phong khach san mot minh roi cho anh",
+                   "tắt đt đi, k nghe máy bme nha", "Turn off your phone and go alone."]),
+    ("authority_threat", ["Cơ quan công an thông báo em liên quan vụ án rửa tiền.",
+                          "co quan cong an thong bao em lien quan vu an rua tien",
+                          "a là cskt, tk của e dính đường dây rửa tiền, công an đang điều tra",
+                          "This is the police: your account is part of a money laundering "
+                          "investigation."]),
+    ("personal_data", ["Gửi cho anh ảnh căn cước công dân và mã OTP.",
+                       "gui cho anh anh can cuoc cong dan va ma otp",
+                       "gửi a cccd vs otp đi e",
+                       "Send me your ID card and the verification code."]),
+    ("sensitive_photos", ["Gửi anh xem ảnh nóng của em đi.", "gui anh xem anh nong cua em di",
+                          "chụp ảnh nude gửi a nhé", "Send me nudes."]),
+    ("money_transfer", ["Em chuyển tiền vào tài khoản tạm giữ ngay.",
+                        "em chuyen tien vao tai khoan tam giu ngay",
+                        "ck cho a 5tr nha", "Transfer the money to this account."]),
+    ("job_offer", ["Việc nhẹ lương cao, làm tại nhà.", "viec nhe luong cao, lam tai nha",
+                   "tuyển ctv online, kiếm tiền online tại nhà",
+                   "Easy job, high pay, work from home."]),
+    ("prize", ["Chúc mừng bạn đã trúng thưởng một chiếc iPhone.",
+               "chuc mung ban da trung thuong mot chiec iphone",
+               "bạn được nhận quà tri ân nè", "Congratulations, you've won a prize!"]),
+    ("meeting", ["Anh qua đón em sau giờ học nhé.", "anh qua don em sau gio hoc nhe",
+                 "cho a xin địa chỉ nhà e đi", "Let's meet up, I'll pick you up."]),
+    ("private_group", ["Em vào nhóm kín trên Telegram nhé.", "em vao nhom kin tren telegram nhe",
+                       "ib zalo a nha", "Join our private group on Telegram."]),
+    ("video_call", ["Mình gọi video đi, bật camera lên.", "minh goi video di, bat camera len",
+                    "call video vs a đi", "Turn on your camera for a video call."]),
+    ("urgency", ["Làm ngay lập tức, trong vòng 30 phút.", "lam ngay lap tuc, trong vong 30 phut",
+                 "gấppppp lắm, ngay bây giờ", "Do it immediately, this is urgent."]),
+]
+CASES = [(f"message.{code}", text) for code, texts in PATTERNS for text in texts]
+
+# Ordinary messages a student gets: none may be flagged, and none may carry the named code.
+HARD_NEGATIVES = [
+    ("teacher's Zoom link", "Các em vào lớp học online lúc 19h qua link Zoom nhé, nhớ bật camera."),
+    ("bank OTP notice", "Mã OTP của Quý khách là 482913. Tuyệt đối KHÔNG chia sẻ mã này cho bất "
+                        "kỳ ai, kể cả nhân viên ngân hàng."),
+    ("bank OTP, no diacritics", "Ma OTP cua quy khach la 739201. Ngan hang KHONG BAO GIO yeu cau "
+                                "cung cap ma OTP."),
+    ("English OTP notice", "Your verification code is 482913. Never share this code with anyone."),
+    ("friend joking about the police", "haha mày trốn học nữa là công an tới bắt đó =))"),
+    ("parent asks for homework", "Con chụp ảnh bài tập toán gửi mẹ xem nhé."),
+    ("parent asks for homework, en", "Can you send me a photo of your homework so I can check it?"),
+    ("surprise party", "Sinh nhật mẹ thứ 7, cả nhà làm bất ngờ, đừng nói với mẹ nha!"),
+    ("paying a friend back", "ê chuyển khoản tiền ăn trưa cho tao 35k nha, stk tao mày có rồi"),
+    ("school news about police", "Công an phường tuyên truyền phòng chống lừa đảo tại trường."),
+    ("meet a friend", "mai gặp nhau ở cổng trường lúc 6h45 nha"),
+    ("family hotel", "Cả nhà mình đặt phòng khách sạn ở Đà Lạt rồi nha con."),
+    ("class Zalo group", "Lớp mình có nhóm Zalo, các em vào nhóm bằng link cô gửi nhé."),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), CASES, ids=[f"{c}:{t[:30]}" for c, t in CASES])
+def test_pattern_is_found(code: str, text: str) -> None:
+    found = {s.code: s for s in match_message(text, RULES)}
+    assert code in found, f"{code} not in {sorted(found)}"
+    evidence = found[code].evidence["match"]
+    assert evidence and evidence in " ".join(text.split())  # the student's own words
+
+
+def test_every_pattern_code_has_a_case_and_both_languages() -> None:
+    assert {code for code, _ in CASES} == set(CODES)
+    for code in (*CODES, "message.link", "message.combination"):
+        assert {"vi", "en"} <= set(MESSAGES[code]), code
+
+
+@pytest.mark.parametrize(("what", "text"), HARD_NEGATIVES, ids=[w for w, _ in HARD_NEGATIVES])
+def test_hard_negatives_are_not_flagged(what: str, text: str) -> None:
+    verdict = text_verdict(match_message(text, RULES), [], RULES)
+    assert verdict.level == "safe", f"{what}: {verdict}"
+
+
+@pytest.mark.parametrize("text", [
+    "Mã OTP của Quý khách là 482913. Tuyệt đối KHÔNG chia sẻ mã này cho bất kỳ ai.",
+    "Your verification code is 482913. Never share this code with anyone.",
+])
+def test_an_otp_notice_is_no_request_for_personal_data(text: str) -> None:
+    assert "message.personal_data" not in {s.code for s in match_message(text, RULES)}
+
+
+def test_a_lone_authority_word_is_no_threat() -> None:
+    codes = {s.code for s in match_message("Chú công an dễ thương ghê", RULES)}
+    assert "message.authority_threat" not in codes
+
+
+@pytest.mark.parametrize(("text", "combo"), [
+    ("Tôi là công an, em liên quan vụ án rửa tiền. Không được nói với bố mẹ, chuyển tiền ngay "
+     "vào tài khoản tạm giữ.", "authority_pressure"),
+    ("Send me a pic, don't tell anyone.", "grooming"),
+    ("Chúc mừng bạn trúng thưởng, gửi ảnh CCCD để nhận quà.", "prize_fee"),
+    ("Việc nhẹ lương cao, đóng phí 500k trước để nhận việc.", "job_scam"),
+])
+def test_combinations_make_the_scripts_dangerous(text: str, combo: str) -> None:
+    verdict = text_verdict(match_message(text, RULES), [], RULES)
+    assert verdict.level == "dangerous", verdict
+    combined = next(s for s in verdict.signals if s.code == "message.combination")
+    assert combined.evidence["combo"] == combo
+
+
+def test_each_part_alone_is_weaker_than_the_combination() -> None:
+    parts = ["Tôi là công an, em liên quan vụ án rửa tiền.", "Không được nói với bố mẹ.",
+             "Chuyển tiền vào tài khoản tạm giữ."]
+    whole = text_verdict(match_message(" ".join(parts), RULES), [], RULES).score
+    for part in parts:
+        assert text_verdict(match_message(part, RULES), [], RULES).score < 70 <= whole
+
+
+def test_quiet_patterns_do_not_count_towards_many_tricks() -> None:
+    signals = [Signal("message.urgency", 15), Signal("message.meeting", 20),
+               Signal("message.video_call", 20)]
+    assert combination((s.code for s in signals), RULES) is None
+
+
+def _link(url: str, verdict: Verdict) -> Assessment:
+    return Assessment(url, url, url, verdict, (Hop(url, None),), "v")
+
+
+def test_a_bad_link_makes_the_message_as_bad_and_a_lure_link_counts_as_its_pattern() -> None:
+    bad = scoring.combine([Signal("blocklist.match", 100, {"list": "x"})])
+    zoom = scoring.combine([Signal("invite.video_call", 45, {"service": "Zoom"})])
+    links = [_link("http://evil.test/", bad), _link("https://zoom.us/j/1", zoom)]
+    verdict = text_verdict([], links, RULES)
+    codes = {s.code: s for s in verdict.signals}
+    assert verdict.level == "dangerous" and codes["message.link"].evidence["host"] == "evil.test"
+    assert codes["message.video_call"].evidence["link"] == "zoom.us"
+    alone = text_verdict([], [_link("https://zoom.us/j/1", zoom)], RULES)
+    assert alone.level == "safe"  # a teacher's Zoom link, with nothing else, is no alarm
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("Đừng nói với BỐ MẸ nhé!!!", "dung noi voi bo me nhe"),
+    ("gấppppp lắm", "gap lam"),  # a stretched last letter counts once
+    ("CCCD", "cccd"),  # but not letters a word starts with
+    ("don't  tell\n\tanyone", "dont tell anyone"),
+    ("Ｆｕｌｌｗｉｄｔｈ", "fullwidth"),
+])
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text).text == folded
+
+
+@pytest.mark.parametrize(("text", "links"), [
+    ("Vào vietcombank-xacminh.top/login để xác minh.", ["vietcombank-xacminh.top/login"]),
+    ("xem https://zoom.us/j/123?pwd=x, rồi (bit.ly/abc).", ["https://zoom.us/j/123?pwd=x",
+                                                            "bit.ly/abc"]),
+    ("www.example.vn và Zalo.me/g/abc", ["www.example.vn", "Zalo.me/g/abc"]),
+    ("ở tp.hcm lúc 3.5tr, ok.em, mail a@gmail.com", []),  # no real suffix; an e-mail address
+    ("http://evil.test/<script>alert(1)</script>", ["http://evil.test/"]),
+    ("a.vn a.vn A.VN", ["a.vn"]),
+])
+def test_links_in_text(text: str, links: list[str]) -> None:
+    assert [f.text for f in find_links(text)] == links
+
+
+def test_at_most_twenty_links() -> None:
+    text = " ".join(f"site{i}.vn" for i in range(30))
+    assert len(find_links(text)) == MAX_LINKS
+
+
+def test_link_words_are_not_read_as_talk() -> None:
+    signals = match_message("https://zoom.us/j/123", RULES, blank=[(0, 21)])
+    assert signals == []
+
+
+@pytest.mark.parametrize(("toml", "error"), [
+    ("[[pattern]]\ncode = 'nope'\nscore = 10\nany = ['x']", "code must be one of"),
+    ("[[pattern]]\ncode = 'secrecy'\nscore = 0\nany = ['x']", "score must be"),
+    ("[[pattern]]\ncode = 'secrecy'\nscore = 10\nany = ['{missing}']", "unknown term"),
+    ("[[pattern]]\ncode = 'secrecy'\nscore = 10\nany = ['(']", "bad pattern"),
+    ("[[pattern]]\ncode = 'secrecy'\nscore = 10", "give phrases"),
+    ("[[combo]]\nscore = 10\nall = ['nope']", "unknown codes"),
+    ("[[pattern", "not valid TOML"),
+])
+def test_a_broken_pattern_file_names_its_fault(toml: str, error: str) -> None:
+    with pytest.raises(ListError, match=error):
+        build_message_rules(toml)
