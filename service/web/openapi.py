@@ -165,23 +165,26 @@ def _paths() -> Doc:
 
 def _page_paths() -> Doc:
     """The check page (service.web.checkpage): not JSON, documented for completeness."""
-    def get(op_id: str, summary: str, media: str, **more: Any) -> Doc:
+    def get(op_id: str, summary: str, media: dict[str, Doc], **more: Any) -> Doc:
         return {"get": {"operationId": op_id, "summary": summary, "tags": ["page"],
                         "security": OPEN, "responses": {"200": {
                             "description": summary,
-                            "content": {media: {"schema": {"type": "string"}}}}}, **more}}
+                            "content": {m: {"schema": schema} for m, schema in media.items()}},
+                            "404": {"$ref": "#/components/responses/E404"}}, **more}}
 
+    text = {"type": "string"}
     name = {"name": "name", "in": "path", "required": True, "description": "a file of the page",
             "schema": {"enum": sorted(checkpage.FILES)}}
     return {
         "/": get("checkPage", "The check page for phones (paste a link or a message)",
-                 "text/html", parameters=[
+                 {"text/html": text}, parameters=[
                      _query(p, {"type": "string"}, "text shared into the page (share_target)")
                      for p in ("text", "url", "title")]),
         "/manifest.webmanifest": get("checkPageManifest", "The page's web app manifest",
-                                     "application/manifest+json"),
+                                     {"application/manifest+json": {"type": "object"}}),
         "/static/{name}": get("checkPageFile", "The page's script, style and icons",
-                              "application/octet-stream", parameters=[name]),
+                              {kind: text for kind in sorted(set(checkpage.FILES.values()))},
+                              parameters=[name]),
     }
 
 
