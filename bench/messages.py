@@ -95,9 +95,9 @@ def main() -> None:
         base = rates(chosen, keyword_baseline)
         rows.append((part, "Link Guard", *mine))
         rows.append((part, "keyword baseline", *base))
-    print("Message check quality: scams flagged (recall) and ordinary messages flagged "
-          "(false alarms); flagged = verdict not safe")
-    table(("part", "detector", "scams flagged", "ordinary flagged"), rows)
+    table("Message check: scams flagged (recall), ordinary messages flagged (false alarms); "
+          "flagged = verdict not safe", [("part", "detector", "scams flagged",
+                                          "ordinary flagged"), *rows])
     if show:
         for m in messages:
             if m.part == "train" and verdicts[m][0] != m.scam:

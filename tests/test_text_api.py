@@ -171,6 +171,19 @@ async def test_rate_limits_apply(aiohttp_client: Any, settings: Settings) -> Non
     assert statuses[:2] == [200, 200] and statuses[-1] == 429
 
 
+async def test_api_keys_guard_the_text_route_but_not_the_page(aiohttp_client: Any,
+                                                              settings: Settings) -> None:
+    key = "k" * 24
+    server = TestServer(create_app(settings.replace(api_keys=(key,), lists_poll_seconds=0)))
+    await server.start_server(**HANDLER_ARGS)
+    client: TestClient = await aiohttp_client(server)
+    assert (await client.post("/v1/check/text", json={"text": "hi"})).status == 401
+    ok = await client.post("/v1/check/text", json={"text": "hi"},
+                           headers={"Authorization": f"Bearer {key}"})
+    assert ok.status == 200
+    assert (await client.get("/")).status == 200
+
+
 async def test_the_check_page_forbids_inline_script_and_external_resources(
         client: TestClient) -> None:
     resp = await client.get("/", params={"text": "shared"})

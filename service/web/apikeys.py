@@ -1,8 +1,8 @@
 """Optional API keys (`LINKGUARD_API_KEYS`) for the check and report routes of a public service.
 
 Without keys the service is open, as a school LAN expects. With keys, `/v1/check`,
-`/v1/check/batch` and `/v1/reports` need `Authorization: Bearer <key>` (what the extension
-sends; RFC 6750 section 2.1) or `X-API-Key: <key>`; health, readiness, metrics, the OpenAPI
+`/v1/check/batch`, `/v1/check/text` and `/v1/reports` need `Authorization: Bearer <key>` (what
+the extension sends; RFC 6750 section 2.1) or `X-API-Key: <key>`; health, readiness, metrics, the OpenAPI
 document and `/v1/lists` stay open, and admin routes keep their own token.
 
 `LINKGUARD_API_KEYS` is comma-separated; an entry is a key (16+ characters) or
@@ -31,7 +31,7 @@ from service.web.state import LIMITER
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-PROTECTED = frozenset({"/v1/check", "/v1/check/batch", "/v1/reports"})
+PROTECTED = frozenset({"/v1/check", "/v1/check/batch", "/v1/check/text", "/v1/reports"})
 HEADER = "X-API-Key"
 REALM = "linkguard"
 MIN_KEY_LENGTH = 16
