@@ -1,8 +1,8 @@
 """Message check quality (POST /v1/check/text's pipeline, offline) beside a keyword baseline.
 
-Data: bench/data/messages/scam.tsv (scam and "online kidnapping" messages reconstructed from
+Data: bench/data/messages/scam.tsv and scam-2.tsv (scam and "online kidnapping" messages reconstructed from
 Vietnamese police and press warnings, and English grooming / sextortion guides; each line names
-its source, bench/data/messages/README.md) and ordinary.tsv (messages students get, with the
+its source, bench/data/messages/README.md) and ordinary.tsv, ordinary-2.tsv (messages students get, with the
 hard ones: a teacher's Zoom link, a bank's OTP notice, a friend joking about the police, a
 parent asking for a photo of homework). Each file is split by line: the 2nd and 4th of every 5
 data lines are the held-out part, never used to tune the patterns; the rest is the train part.
@@ -85,7 +85,8 @@ def rates(messages: list[Message], flagged: Callable[[Message], bool]) -> tuple[
 
 def main() -> None:
     show = "--show-train" in sys.argv
-    messages = load("scam.tsv", True) + load("ordinary.tsv", False)
+    messages = [*load("scam.tsv", True), *load("scam-2.tsv", True),
+                *load("ordinary.tsv", False), *load("ordinary-2.tsv", False)]
     lists = load_lists(ROOT / "blocklists")
     verdicts = asyncio.run(ours(lists, messages))
     rows = []
