@@ -1,11 +1,12 @@
 """Message check quality (POST /v1/check/text's pipeline, offline) beside a keyword baseline.
 
-Data: bench/data/messages/scam.tsv and scam-2.tsv (scam and "online kidnapping" messages reconstructed from
-Vietnamese police and press warnings, and English grooming / sextortion guides; each line names
-its source, bench/data/messages/README.md) and ordinary.tsv, ordinary-2.tsv (messages students get, with the
-hard ones: a teacher's Zoom link, a bank's OTP notice, a friend joking about the police, a
-parent asking for a photo of homework). Each file is split by line: the 2nd and 4th of every 5
-data lines are the held-out part, never used to tune the patterns; the rest is the train part.
+Data: bench/data/messages/scam.tsv and scam-2.tsv (scam and "online kidnapping" messages
+reconstructed from Vietnamese police and press warnings, and English grooming / sextortion
+guides; each line names its source, bench/data/messages/README.md) and ordinary.tsv and
+ordinary-2.tsv (messages students get, with the hard ones: a teacher's Zoom link, a bank's OTP
+notice, a friend joking about the police, a parent asking for a photo of homework). Each file
+is split by line: the 2nd and 4th of every 5 data lines are the held-out part, never used to
+tune the patterns; the rest is the train part.
 "Flagged" means the verdict is not safe (score >= 30).
 
 Baseline: a message is flagged when it holds any of a dozen scam words (folded substring

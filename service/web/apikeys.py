@@ -2,8 +2,9 @@
 
 Without keys the service is open, as a school LAN expects. With keys, `/v1/check`,
 `/v1/check/batch`, `/v1/check/text` and `/v1/reports` need `Authorization: Bearer <key>` (what
-the extension sends; RFC 6750 section 2.1) or `X-API-Key: <key>`; health, readiness, metrics, the OpenAPI
-document and `/v1/lists` stay open, and admin routes keep their own token.
+the extension sends; RFC 6750 section 2.1) or `X-API-Key: <key>`; health, readiness, metrics,
+the OpenAPI document, the check page and `/v1/lists` stay open, and admin routes keep their
+own token.
 
 `LINKGUARD_API_KEYS` is comma-separated; an entry is a key (16+ characters) or
 `sha256:<64 hex>`, the SHA-256 of a key, so the environment need not hold keys in clear.
