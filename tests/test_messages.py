@@ -12,7 +12,7 @@ from service.detect.messages import LANGS, MESSAGES, pick_lang, text_for
 
 SERVICE = Path(__file__).resolve().parent.parent / "service"
 NAMESPACES = ("blocklist", "allowlist", "url", "lookalike", "idn", "redirect", "invite", "form",
-              "download")
+              "download", "message")
 CODE = re.compile(r"""["']((?:""" + "|".join(NAMESPACES) + r""")\.[a-z][a-z0-9_]*)["']""")
 
 

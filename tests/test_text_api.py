@@ -148,6 +148,8 @@ async def test_the_text_is_never_logged_nor_cached(aiohttp_client: Any, settings
     assert body["verdict"] == "dangerous" and len(body["links"]) == 1
     bad = await client.post("/v1/check/text", json={"text": text + "\u0000"})
     assert bad.status == 400
+    shared = await client.get("/", params={"text": text})  # the share_target's way in
+    assert shared.status == 200
     entries = app[CACHE]._data  # type: ignore[attr-defined]  # MemoryCache: key -> (expiry, bytes)
     assert len(entries) == 1  # the link's verdict only, under a hashed key
     cached = b"".join(key.encode() + value for key, (_, value) in entries.items())
