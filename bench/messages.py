@@ -1,9 +1,9 @@
 """Message check quality (POST /v1/check/text's pipeline, offline) beside a keyword baseline.
 
-Data: bench/data/messages/scam.tsv and scam-2.tsv (scam and "online kidnapping" messages
+Data: bench/data/messages/scam*.tsv (scam and "online kidnapping" messages
 reconstructed from Vietnamese police and press warnings, and English grooming / sextortion
-guides; each line names its source, bench/data/messages/README.md) and ordinary.tsv and
-ordinary-2.tsv (messages students get, with the hard ones: a teacher's Zoom link, a bank's OTP
+guides; each line names its source, bench/data/messages/README.md) and ordinary*.tsv
+(messages students get, with the hard ones: a teacher's Zoom link, a bank's OTP
 notice, a friend joking about the police, a parent asking for a photo of homework). Each file
 is split by line: the 2nd and 4th of every 5 data lines are the held-out part, never used to
 tune the patterns; the rest is the train part.
@@ -35,6 +35,8 @@ from service.upkeep.loader import Lists, load_lists
 
 DATA = ROOT / "bench" / "data" / "messages"
 HELD_OUT = (1, 3)  # data line number mod 5
+SCAM_FILES = ("scam.tsv", "scam-2.tsv", "scam-3.tsv")  # batches, each split the same way
+ORDINARY_FILES = ("ordinary.tsv", "ordinary-2.tsv", "ordinary-3.tsv")
 KEYWORDS = ("cong an", "canh sat", "chuyen tien", "chuyen khoan", "otp", "mat khau",
             "trung thuong", "bi mat", "khach san", "viec nhe luong cao", "cccd", "zoom",
             "police", "password", "secret", "prize", "gift card")
@@ -47,6 +49,7 @@ class Message:
     part: str  # "train" or "held-out"
     source: str
     lang: str
+    batch: int
 
 
 def load(name: str, scam: bool) -> list[Message]:
@@ -56,7 +59,8 @@ def load(name: str, scam: bool) -> list[Message]:
     for number, row in enumerate(rows):
         source, lang, text = row.split("\t", 2)
         part = "held-out" if number % 5 in HELD_OUT else "train"
-        out.append(Message(text, scam, part, source, lang))
+        batch = int(name.removesuffix(".tsv").rpartition("-")[2] or 1) if "-" in name else 1
+        out.append(Message(text, scam, part, source, lang, batch))
     return out
 
 
@@ -86,8 +90,8 @@ def rates(messages: list[Message], flagged: Callable[[Message], bool]) -> tuple[
 
 def main() -> None:
     show = "--show-train" in sys.argv
-    messages = [*load("scam.tsv", True), *load("scam-2.tsv", True),
-                *load("ordinary.tsv", False), *load("ordinary-2.tsv", False)]
+    messages = [*(m for n in SCAM_FILES for m in load(n, True)),
+                *(m for n in ORDINARY_FILES for m in load(n, False))]
     lists = load_lists(ROOT / "blocklists")
     verdicts = asyncio.run(ours(lists, messages))
     rows = []
@@ -100,6 +104,11 @@ def main() -> None:
     table("Message check: scams flagged (recall), ordinary messages flagged (false alarms); "
           "flagged = verdict not safe", [("part", "detector", "scams flagged",
                                           "ordinary flagged"), *rows])
+    fresh = [("held-out", f"batch {n}", *rates(
+        [m for m in messages if m.part == "held-out" and m.batch == n],
+        lambda m: verdicts[m][0])) for n in range(1, len(SCAM_FILES) + 1)]
+    table("Held-out part by batch (a later batch was written after the earlier rounds of "
+          "tuning)", [("part", "batch", "scams flagged", "ordinary flagged"), *fresh])
     if show:
         for m in messages:
             if m.part == "train" and verdicts[m][0] != m.scam:
