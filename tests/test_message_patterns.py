@@ -54,7 +54,17 @@ PATTERNS: list[tuple[str, list[str]]] = [
     ("urgency", ["Làm ngay lập tức, trong vòng 30 phút.", "lam ngay lap tuc, trong vong 30 phut",
                  "gấppppp lắm, ngay bây giờ", "Do it immediately, this is urgent."]),
 ]
-CASES = [(f"message.{code}", text) for code, texts in PATTERNS for text in texts]
+# More phrasings from the police warnings (bench/data/messages/README.md).
+MORE: list[tuple[str, list[str]]] = [
+    ("job_offer", ["Tuyển sugar baby, bao nuôi 20tr/tháng",
+                   "casting mẫu nhí, không cần kinh nghiệm", "đầu tư coin lợi nhuận 30% mỗi tuần"]),
+    ("money_transfer", ["vay tiền nhanh chỉ cần CCCD, giải ngân trong 5 phút",
+                        "tiền chuộc 50 triệu", "ck vào tài khoản cá nhân của cô kế toán nhé"]),
+    ("personal_data", ["quét khuôn mặt để kích hoạt định danh mức 2",
+                       "Confirm your details to reschedule the delivery"]),
+    ("prize", ["Nhận tiền hỗ trợ từ nhà nước, bấm vào đây"]),
+]
+CASES = [(f"message.{code}", text) for code, texts in (*PATTERNS, *MORE) for text in texts]
 
 # Ordinary messages a student gets: none may be flagged, and none may carry the named code.
 HARD_NEGATIVES = [
@@ -85,7 +95,7 @@ def test_pattern_is_found(code: str, text: str) -> None:
 
 
 def test_every_pattern_code_has_a_case_and_both_languages() -> None:
-    assert {code for code, _ in CASES} == set(CODES)
+    assert {f"message.{code}" for code, _ in PATTERNS} == set(CODES)
     for code in (*CODES, "message.link", "message.combination"):
         assert {"vi", "en"} <= set(MESSAGES[code]), code
 
