@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from service.assess import Assessor
 from service.core.errors import LinkGuardError
-from service.core.model import Assessment, Verdict
+from service.core.model import Assessment, Signal, Verdict
 from service.detect.message import MessageRules, match_message
 from service.detect.textlinks import find_links, link_spans
 from service.detect.textverdict import text_verdict
@@ -34,8 +34,14 @@ async def check_text(assessor: Assessor, text: str, rules: MessageRules | None, 
     found = find_links(text)
     checked = await asyncio.gather(*(_check(assessor, link.text, resolve) for link in found))
     links = tuple(a for a in checked if a is not None)
-    patterns = match_message(text, rules, blank=link_spans(text)) if rules is not None else []
+    # Up to a few hundred ms of regex work for an 8 KiB message: a worker thread keeps the
+    # event loop answering other requests meanwhile (the matcher itself stays pure).
+    patterns = await asyncio.to_thread(_patterns, text, rules)
     return TextAssessment(verdict=text_verdict(patterns, links, rules), links=links)
+
+
+def _patterns(text: str, rules: MessageRules | None) -> list[Signal]:
+    return match_message(text, rules, blank=link_spans(text)) if rules is not None else []
 
 
 async def _check(assessor: Assessor, url: str, resolve: str) -> Assessment | None:

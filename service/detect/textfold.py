@@ -8,6 +8,7 @@ shows is the student's own words, not the folded form.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ class Folded:
         return " ".join(original[first : last + 1].split())[:limit]
 
 
+@functools.lru_cache(maxsize=4096)  # a message repeats few distinct characters
 def fold_char(char: str) -> str:
     """One character folded: lowercase ASCII letters and digits; anything else is a space."""
     if char in _SPECIAL:
