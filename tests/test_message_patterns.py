@@ -4,6 +4,9 @@ spelling and in English; the hard negatives; combinations; folding; links found 
 from __future__ import annotations
 
 import pytest
+from fuzzing import examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from service.core.errors import ListError
 from service.core.model import Assessment, Hop, Signal, Verdict
@@ -209,3 +212,23 @@ def test_link_words_are_not_read_as_talk() -> None:
 def test_a_broken_pattern_file_names_its_fault(toml: str, error: str) -> None:
     with pytest.raises(ListError, match=error):
         build_message_rules(toml)
+
+
+WORDS = st.sampled_from(["không", "ko", "được", "nói", "với", "bố mẹ", "gửi", "ảnh", "CCCD",
+                         "công an", "vụ án", "chuyển tiền", "zalo.me/g/x", "http://a.vn/<b>",
+                         "\u0301", "đ", "ＡＢＣ", "!!!", "\n", "'", "é", "🙂", "a.b", "@"])
+MESSAGE = st.one_of(st.text(max_size=300), st.lists(WORDS, max_size=40).map(" ".join))
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(MESSAGE)
+def test_any_text_gives_signals_whose_evidence_is_the_students_own_words(text: str) -> None:
+    signals = match_message(text, RULES)
+    squeezed = " ".join(text.split())
+    for signal in signals:
+        assert signal.code in CODES and 0 < signal.score <= 100
+        assert signal.evidence["match"] in squeezed
+    verdict = text_verdict(signals, [], RULES)
+    assert 0 <= verdict.score <= 100
+    for link in find_links(text):
+        assert text[link.start:link.end] == link.text
