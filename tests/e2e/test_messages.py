@@ -64,9 +64,12 @@ def test_check_page_at_a_phone_width(phone: Any, service: Any, shot: Any) -> Non
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert phone.problems == []
     shot(phone, "check-page-vi.png")
-    phone.click("#lang")  # English by choice, the answer re-rendered in it
+    phone.click("#lang")  # English by choice, the answer re-rendered in it, then re-checked
     assert phone.inner_text("#verdict") == "Dangerous: this is probably a scam"
     assert phone.inner_text("h1") == "Check a link or a message"
+    phone.wait_for_function(
+        "() => document.getElementById('reasons').textContent.includes('Tell your parents')")
+    assert phone.dialogs == [] and phone.problems == []
 
 
 def test_text_shared_into_the_page_is_checked_on_open(phone: Any, service: Any) -> None:

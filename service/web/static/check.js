@@ -71,6 +71,7 @@ const MAX_BYTES = 8192;
 const $ = (id) => document.getElementById(id);
 let lang = "vi";
 let last = null; // the last answer, re-rendered when the language changes
+let lastText = ""; // and checked again then, so the service's reasons come in that language too
 
 function t(key, values = {}) {
   const text = (TEXTS[lang] && TEXTS[lang][key]) || TEXTS.vi[key] || key;
@@ -132,7 +133,7 @@ function render(answer) {
 }
 
 async function check(text) {
-  last = null;
+  lastText = text;
   $("status").textContent = "";
   if (!text.trim()) {
     $("status").textContent = t("empty");
@@ -190,6 +191,7 @@ function main() {
     lang = lang === "vi" ? "en" : "vi";
     try { localStorage.setItem("lang", lang); } catch { /* storage off: this visit only */ }
     applyLanguage();
+    if (last && lastText) check(lastText);
   });
   try { lang = localStorage.getItem("lang") === "en" ? "en" : "vi"; } catch { lang = "vi"; }
   applyLanguage();
