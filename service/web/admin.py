@@ -97,29 +97,42 @@ async def accept(request: web.Request) -> web.Response:
     name = _optional(doc, "list", 64)
     note = _optional(doc, "note", MAX_COMMENT)
     entry_as = inputs.choice(doc.get("entry"), "entry", review.ENTRY_KINDS, "") or None
-    app = request.app
-    lists_dir = app[SETTINGS].lists_dir
-    try:
-        manifest = await asyncio.to_thread(files.read_manifest, lists_dir)
-        current = app[LISTS].current
-        guard = await asyncio.to_thread(load_guard, lists_dir, manifest, lists=current)
-        done = await review.accept_report(
-            app[REPORTS], request.match_info["id"], lists_dir=lists_dir, manifest=manifest,
-            guard=guard, index=current.index, list_name=name, note=note, entry_as=entry_as)
-    except ListError as exc:
-        raise _list_error(exc) from None
+    done = await accept_one(request.app, request.match_info["id"], list_name=name or None,
+                            note=note, entry_as=entry_as)
     body: dict[str, Any] = {
         "report": done.report.to_json(),
         "list": done.edit.list, "entry": done.edit.value, "kind": done.edit.kind,
         "added": done.edit.changed,
     }
+    body.update(await reload_after_review(request.app))
+    return web.json_response(body)
+
+
+async def accept_one(app: web.Application, report_id: str, *, list_name: str | None,
+                     note: str, entry_as: str | None) -> review.Accepted:
+    """Accept one report as `reports accept` does (the staff pages call this too); the caller
+    reloads the lists afterwards, once for any number of reports."""
+    lists_dir = app[SETTINGS].lists_dir
+    try:
+        manifest = await asyncio.to_thread(files.read_manifest, lists_dir)
+        current = app[LISTS].current
+        guard = await asyncio.to_thread(load_guard, lists_dir, manifest, lists=current)
+        return await review.accept_report(
+            app[REPORTS], report_id, lists_dir=lists_dir, manifest=manifest,
+            guard=guard, index=current.index, list_name=list_name, note=note,
+            entry_as=entry_as)
+    except ListError as exc:
+        raise _list_error(exc) from None
+
+
+async def reload_after_review(app: web.Application) -> dict[str, Any]:
+    """Reload here and on every replica; the answer's `reloaded`/`lists_version` fields."""
     try:
         result = await listwatch.reload_now(app, announce=True)
-        body.update(reloaded=True, lists_version=result.new_version)
     except ListError as exc:
-        body.update(reloaded=False, reload_error=exc.message,
-                    lists_version=app[LISTS].current.version)
-    return web.json_response(body)
+        return {"reloaded": False, "reload_error": exc.message,
+                "lists_version": app[LISTS].current.version}
+    return {"reloaded": True, "lists_version": result.new_version}
 
 
 async def reject(request: web.Request) -> web.Response:
@@ -134,14 +147,14 @@ async def lists(request: web.Request) -> web.Response:
     """Every list with what the loader saw and what the last update recorded."""
     current = request.app[LISTS].current
     state = request.app[listwatch.RELOADS]
-    rows = await asyncio.to_thread(_rows, current.infos)
+    rows = await asyncio.to_thread(list_rows, current.infos)
     return web.json_response({
         "version": current.version, "loaded_at": current.loaded_at, "lists": rows,
         "reload_error": state.last_error, "reload_error_at": state.last_error_at,
     })
 
 
-def _rows(infos: tuple[ListInfo, ...]) -> list[dict[str, Any]]:
+def list_rows(infos: tuple[ListInfo, ...]) -> list[dict[str, Any]]:
     rows = []
     for info in infos:
         meta = files.read_meta(Path(info.path))

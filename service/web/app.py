@@ -19,6 +19,7 @@ from service.store.ratelimit import API_KEY_ID
 from service.upkeep.loader import Lists, load_lists
 from service.web import admin, apikeys, backends, listwatch, logs, metrics, openapi, routes, updates
 from service.web.checkpage import setup as setup_check_page
+from service.web.staff import setup as setup_staff
 from service.web.state import (
     ASSESSOR,
     CACHE,
@@ -31,6 +32,7 @@ from service.web.state import (
     ListsState,
 )
 from service.web.textapi import setup as setup_text_api
+from service.web.trends import CountingObserver
 
 log = logging.getLogger("linkguard")
 
@@ -151,6 +153,7 @@ def create_app(
     listwatch.setup(app)  # reload serialization; polls the list files unless turned off
     updates.setup(app)  # the service's own feed updates every LINKGUARD_UPDATE_INTERVAL
     admin.setup(app)  # /v1/admin/* only when LINKGUARD_ADMIN_TOKEN is set
+    setup_staff(app)  # daily counters; /admin/ pages only with LINKGUARD_ADMIN_TOKEN
     return app
 
 
@@ -162,9 +165,10 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
         dns, policy = app[RESOLVER_OPTIONS]
         session = make_session(settings, dns=dns, policy=policy)
         observer = app[metrics.METRICS]
+        counting = CountingObserver(app, observer)  # the trends' one hook per check
         resolver = Resolver(settings, session=session, on_chain=observer.chain)
         app[ASSESSOR] = Assessor(lists=lambda: app[LISTS].current, cache=app[CACHE],
-                                 resolver=resolver, flight=flight, observer=observer)
+                                 resolver=resolver, flight=flight, observer=counting)
         yield
         await resolver.close()
         await session.close()

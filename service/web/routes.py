@@ -15,7 +15,7 @@ from service.core.errors import LinkGuardError, ValidationFailed
 from service.detect import present
 from service.detect.messages import pick_lang
 from service.store.reports import KINDS, Report, clean_comment, new_report_id
-from service.web import backends, inputs, logs, updates
+from service.web import backends, inputs, logs, trends, updates
 from service.web.metrics import METRICS
 from service.web.state import ASSESSOR, LISTS, REPORTS, SETTINGS
 
@@ -105,6 +105,7 @@ async def report(request: web.Request) -> web.Response:
     )
     report_id = await request.app[REPORTS].add(entry)
     request.app[METRICS].report(kind)
+    trends.reported(request.app, kind)
     logs.reported(kind, canonical, full=request.app[SETTINGS].log_full_urls)
     return web.json_response({"id": report_id}, status=202)
 

@@ -1,0 +1,146 @@
+"""The staff pages' words in Vietnamese (the default) and English; templates call t("key")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGS = ("vi", "en")
+
+# key -> (vi, en)
+TEXTS: dict[str, tuple[str, str]] = {
+    "app": ("Link Guard — trang quản trị", "Link Guard — staff pages"),
+    "nav.reports": ("Báo cáo", "Reports"),
+    "nav.lists": ("Danh sách", "Lists"),
+    "nav.trends": ("Xu hướng", "Trends"),
+    "logout": ("Đăng xuất", "Log out"),
+    "login.title": ("Đăng nhập", "Log in"),
+    "login.token": ("Mã quản trị (LINKGUARD_ADMIN_TOKEN)", "Admin token (LINKGUARD_ADMIN_TOKEN)"),
+    "login.submit": ("Đăng nhập", "Log in"),
+    "login.wrong": ("Mã không đúng.", "That token is not valid."),
+    "login.expired": ("Biểu mẫu đã hết hạn, vui lòng thử lại.", "The form expired; try again."),
+    "login.limited": ("Thử quá nhiều lần. Đợi {n} giây rồi thử lại.",
+                      "Too many attempts. Wait {n} seconds and try again."),
+    "login.note": ("Phiên đăng nhập kéo dài 8 giờ.", "A session lasts 8 hours."),
+    "refused": ("Yêu cầu bị từ chối", "Request refused"),
+    "refused.csrf": ("Thiếu hoặc sai mã bảo vệ biểu mẫu. Tải lại trang rồi thử lại.",
+                     "The form's protection token is missing or wrong. Reload the page and "
+                     "try again."),
+    "refused.origin": ("Yêu cầu đến từ trang khác nên bị từ chối.",
+                       "The request came from another site, so it was refused."),
+    "refused.session": ("Phiên đã hết hạn. Vui lòng đăng nhập lại.",
+                        "Your session has ended. Please log in again."),
+    "refused.form": ("Biểu mẫu không đọc được.", "The form could not be read."),
+    "back": ("Quay lại", "Back"),
+    "reports.title": ("Hàng chờ báo cáo", "Reports queue"),
+    "filter.status": ("Trạng thái", "Status"),
+    "filter.kind": ("Loại", "Kind"),
+    "filter.all": ("Tất cả", "All"),
+    "filter.apply": ("Lọc", "Filter"),
+    "status.new": ("Mới", "New"),
+    "status.accepted": ("Đã chấp nhận", "Accepted"),
+    "status.rejected": ("Đã từ chối", "Rejected"),
+    "kind.phishing": ("Lừa đảo đăng nhập", "Phishing"),
+    "kind.scam": ("Lừa đảo", "Scam"),
+    "kind.lure": ("Dụ dỗ", "Lure"),
+    "kind.false_positive": ("Báo nhầm", "False positive"),
+    "kind.other": ("Khác", "Other"),
+    "reports.none": ("Không có báo cáo nào.", "No reports."),
+    "reports.count": ("{n} báo cáo", "{n} reports"),
+    "reports.comment": ("Ghi chú của học sinh", "Student's comment"),
+    "reports.nocomment": ("(không có ghi chú)", "(no comment)"),
+    "reports.time": ("Thời gian", "Time"),
+    "reports.verdict": ("Đánh giá hiện tại", "Current verdict"),
+    "reports.note": ("Ghi chú duyệt", "Review note"),
+    "reports.select": ("Chọn", "Select"),
+    "reports.select_all": ("Chọn tất cả", "Select all"),
+    "review.title": ("Xử lý các báo cáo đã chọn", "Review the selected reports"),
+    "review.accept": ("Chấp nhận (thêm vào danh sách)", "Accept (add to a list)"),
+    "review.reject": ("Từ chối", "Reject"),
+    "review.list": ("Danh sách / nhóm", "List / category"),
+    "review.list_default": ("Theo loại báo cáo (mặc định)", "By the report's kind (default)"),
+    "review.entry": ("Mục thêm vào", "Entry"),
+    "review.entry_auto": ("Tự chọn (tên miền, hoặc URL nếu tên miền dùng chung)",
+                          "Automatic (the host, or the URL when the host is shared)"),
+    "review.entry_host": ("Tên miền", "Host"),
+    "review.entry_url": ("Đúng URL này", "This exact URL"),
+    "review.note": ("Ghi chú (không bắt buộc)", "Note (optional)"),
+    "review.submit": ("Thực hiện", "Apply"),
+    "review.none": ("Chưa chọn báo cáo nào.", "No report was selected."),
+    "review.accepted": ("Đã chấp nhận {id}: {entry} → {list}", "Accepted {id}: {entry} → {list}"),
+    "review.rejected": ("Đã từ chối {id}", "Rejected {id}"),
+    "review.failed": ("{id}: {error}", "{id}: {error}"),
+    "review.reloaded": ("Danh sách đã tải lại: {version}", "Lists reloaded: {version}"),
+    "review.reload_failed": ("Tải lại danh sách thất bại: {error}",
+                             "The lists did not reload: {error}"),
+    "url.punycode": ("Địa chỉ dùng chữ cái của bảng chữ khác; dạng máy tính: {ascii}",
+                     "The address uses letters of another alphabet; computer form: {ascii}"),
+    "url.confusable": ("Các chữ được tô màu chỉ trông giống chữ thường.",
+                       "The highlighted letters only look like the usual ones."),
+    "url.digits": ("Có chữ số giả làm chữ cái (0 thay o, 1 thay l).",
+                   "Digits pose as letters (0 for o, 1 for l)."),
+    "url.userinfo": ("Phần trước @ không phải trang web.", "The part before @ is not the site."),
+    "url.ip": ("Địa chỉ là dãy số, không phải tên.", "The address is a number, not a name."),
+    "url.lookalike": ("{char} ({code} {name}) trông giống “{like}”",
+                      "{char} ({code} {name}) looks like “{like}”"),
+    "verdict.safe": ("An toàn", "Safe"),
+    "verdict.suspicious": ("Đáng ngờ", "Suspicious"),
+    "verdict.dangerous": ("Nguy hiểm", "Dangerous"),
+    "national.title": ("Báo cáo lên kênh quốc gia", "Report to the national channels"),
+    "national.note": ("Mở biểu mẫu và dán nội dung dưới đây. Không có gì được gửi tự động.",
+                      "Open the form and paste the text below. Nothing is sent automatically."),
+    "national.copy": ("Chép nội dung và mở", "Copy the text and open"),
+    "national.text": ("Trang {url} bị học sinh báo cáo ({kind}) ngày {day}; nhân viên nhà "
+                      "trường đã kiểm tra và xác nhận là nguy hiểm.",
+                      "The page {url} was reported by a student ({kind}) on {day}; school "
+                      "staff checked it and confirm it is harmful."),
+    "lists.title": ("Tình trạng danh sách", "Lists health"),
+    "lists.version": ("Phiên bản danh sách đang dùng", "Lists version in force"),
+    "lists.loaded_at": ("Tải lúc", "Loaded at"),
+    "lists.name": ("Danh sách", "List"),
+    "lists.entries": ("Số mục", "Entries"),
+    "lists.age": ("Tuổi tệp", "File age"),
+    "lists.last_update": ("Lần cập nhật gần nhất", "Last update"),
+    "lists.next_update": ("Cập nhật kế tiếp", "Next scheduled update"),
+    "lists.snapshot": ("Ngày bản chụp", "Snapshot date"),
+    "lists.disabled": ("tắt", "off"),
+    "lists.update_now": ("Cập nhật ngay", "Update now"),
+    "lists.update_all": ("Cập nhật mọi nguồn", "Update every feed"),
+    "lists.updating": ("Đang cập nhật… tải lại trang sau ít phút.",
+                       "Updating… reload this page in a minute."),
+    "lists.update_started": ("Đã bắt đầu cập nhật: {names}", "Update started: {names}"),
+    "lists.update_busy": ("Một lần cập nhật đang chạy.", "An update is already running."),
+    "lists.update_done": ("Cập nhật xong lúc {at}", "Update finished at {at}"),
+    "lists.reload_error": ("Lần tải lại gần nhất thất bại: {error}",
+                           "The last reload failed: {error}"),
+    "lists.no_source": ("danh sách riêng", "own list"),
+    "trends.title": ("Xu hướng 30 ngày", "Trends, last 30 days"),
+    "trends.privacy": ("Chỉ lưu số đếm theo ngày: không lưu đường link, không lưu địa chỉ máy.",
+                       "Only daily counts are kept: no links, no client addresses."),
+    "trends.partial": ("Redis không trả lời: số liệu chỉ của máy chủ này.",
+                       "Redis is not answering: these figures are this replica's only."),
+    "trends.checks": ("Lượt kiểm tra mỗi ngày theo kết quả", "Checks per day by verdict"),
+    "trends.reasons": ("Nhóm lý do thường gặp", "Most common reason families"),
+    "trends.reports": ("Báo cáo mỗi ngày theo loại", "Reports per day by kind"),
+    "trends.versions": ("Phiên bản danh sách đã dùng", "Lists versions in force"),
+    "trends.total": ("Tổng: {n}", "Total: {n}"),
+    "trends.empty": ("Chưa có số liệu.", "No figures yet."),
+    "trends.day": ("Ngày", "Day"),
+    "trends.version": ("Phiên bản", "Version"),
+    "trends.from_to": ("Từ – đến", "From – to"),
+    "trends.served": ("Lượt kiểm tra", "Checks"),
+    "none": ("—", "—"),
+}
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """t(key, **values) in `lang` (unknown keys show as the key, so a gap is visible)."""
+    at = 1 if lang == "en" else 0
+
+    def t(key: str, **values: object) -> str:
+        pair = TEXTS.get(key)
+        if pair is None:
+            return key
+        text = pair[at]
+        return text.format(**values) if values else text
+
+    return t
