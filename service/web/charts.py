@@ -11,8 +11,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-WIDTH = 720
-HEIGHT = 220
+WIDTH = 480  # user units; the SVG scales to its box (360 px phones to desktops)
+HEIGHT = 200
 LEFT = 40  # room for the value axis
 BOTTOM = 24  # room for day labels
 TOP = 8
@@ -90,7 +90,7 @@ def stacked(days: Sequence[str], series: Mapping[str, Sequence[int]], *,
                             round(bar_w, 2), round(h, 2), name, day, value))
     ticks = tuple(Tick(round(height - BOTTOM - plot_h * f, 2), str(round(top * f)))
                   for f in (0, 0.5, 1) if f == 0 or top * f == int(top * f))
-    every = max(1, math.ceil(len(days) / 6))  # about six day labels fit at 360 px
+    every = max(1, math.ceil(len(days) / 5))  # five day labels stay readable at 360 px
     labels = tuple(Label(round(LEFT + i * slot + slot / 2, 2), day[5:])
                    for i, day in enumerate(days) if (len(days) - 1 - i) % every == 0)
     return Chart(width, height, tuple(bars), ticks, labels, names, peak)

@@ -21,7 +21,9 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",  # a reported URL in a page's address never leaks on
+    # No Referer leaves for another site (a page address may hold a filter, never a URL);
+    # "no-referrer" would make the browser send `Origin: null` on our own form posts.
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 Form = MultiDictProxy[str | bytes | bytearray | FileField]

@@ -125,6 +125,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "trends.total": ("Tổng: {n}", "Total: {n}"),
     "trends.empty": ("Chưa có số liệu.", "No figures yet."),
     "trends.day": ("Ngày", "Day"),
+    "trends.table": ("Số liệu từng ngày", "The figures, day by day"),
     "trends.version": ("Phiên bản", "Version"),
     "trends.from_to": ("Từ – đến", "From – to"),
     "trends.served": ("Lượt kiểm tra", "Checks"),
