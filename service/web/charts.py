@@ -16,6 +16,7 @@ HEIGHT = 200
 LEFT = 40  # room for the value axis
 BOTTOM = 24  # room for day labels
 TOP = 8
+RIGHT = 18  # room for the last day's label
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def stacked(days: Sequence[str], series: Mapping[str, Sequence[int]], *,
     peak = max(totals, default=0)
     top = nice_ceiling(peak)
     plot_h = height - TOP - BOTTOM
-    slot = (width - LEFT) / max(1, len(days))
+    slot = (width - LEFT - RIGHT) / max(1, len(days))
     bar_w = max(1.0, slot * 0.7)
     bars: list[Bar] = []
     for i, day in enumerate(days):
