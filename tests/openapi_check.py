@@ -12,6 +12,7 @@ from referencing.jsonschema import DRAFT202012
 
 BASE = "urn:linkguard:openapi"
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+HTML_PAGES = "/admin"  # the staff pages are HTML forms, not the JSON API (docs/api.md)
 
 
 def app_operations(app: web.Application) -> set[tuple[str, str]]:
@@ -19,6 +20,8 @@ def app_operations(app: web.Application) -> set[tuple[str, str]]:
     ops = set()
     for route in app.router.routes():
         if route.method in SKIPPED_METHODS or route.resource is None:
+            continue
+        if route.resource.canonical.startswith(HTML_PAGES):
             continue
         ops.add((route.method, route.resource.canonical))
     return ops
