@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 import redis.asyncio as aioredis
@@ -189,3 +190,30 @@ async def test_redis_sessions_are_keyed_by_a_hash_and_expire(redis_url: str) -> 
     await raw.aclose()
     await link.close()
     await other_link.close()
+
+
+@pytest.mark.redis
+async def test_with_redis_two_replicas_share_the_session_and_the_counts(
+        aiohttp_client: ClientFactory, settings: Settings, redis_url: str) -> None:
+    from service.web.app import create_app
+
+    config = settings.replace(admin_token=TOKEN, lists_poll_seconds=0, redis_url=redis_url)
+    one = await aiohttp_client(TestServer(create_app(config)))
+    two = await aiohttp_client(TestServer(create_app(config)))
+    for client, url in ((one, "http://evil-phish.test/1"), (two, "http://evil-phish.test/2"),
+                        (two, "http://trusted.example.org/")):
+        assert (await client.get("/v1/check", params={"url": url})).status == 200
+    await logged_in(one)
+    cookie = one.session.cookie_jar.filter_cookies(one.make_url("/admin/"))["lg_staff"]
+    two.session.cookie_jar.update_cookies({"lg_staff": cookie.value}, two.make_url("/admin/"))
+    await one.app[trends.COUNTERS].flush()  # what each replica's 2-second flusher does
+    await two.app[trends.COUNTERS].flush()
+    page = await two.get("/admin/trends", allow_redirects=False)
+    assert page.status == 200  # one's session, read from Redis by the other replica
+    bars = dict(re.findall(r'data-series="(\w+)" data-value="(\d+)"', await page.text()))
+    assert bars == {"dangerous": "2", "safe": "1"}
+    raw = aioredis.from_url(redis_url)
+    stored = {k.decode(): v.decode() for k, v in
+              (await raw.hgetall(KEY_PREFIX + day_of(time.time()))).items()}
+    await raw.aclose()
+    assert stored["check:dangerous"] == "2" and not any("evil" in k for k in stored)
