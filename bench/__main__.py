@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ("check", "lists", "lookalike", "messages", "resolve", "http")
+ALL = ("check", "lists", "lookalike", "messages", "resolve", "http", "trends")
 
 
 def main() -> None:

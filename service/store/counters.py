@@ -3,13 +3,14 @@
 Only counts are kept, one bucket per UTC day: checks by verdict, reason families, reports by
 kind and checks served per lists version. A field is `<group>:<name>` (`check:dangerous`,
 `reason:lookalike`, `report:scam`, `lists:<version>`); nothing in a field or a key names a URL
-or a client. `count` is synchronous and only adds to an in-process tally, so the check path
-never waits on Redis; with Redis a background task (or a read) flushes the tally as one
-pipeline of HINCRBY + EXPIRE per day touched. A failed flush keeps the tally for the next one.
+or a client. `count` and `add` are synchronous and only add to an in-process tally, so the
+check path never waits on Redis; with Redis a background task (or a read) flushes the tally
+as one pipeline of HINCRBY + EXPIRE per day touched. A failed flush keeps it for the next.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -27,7 +28,12 @@ MAX_FIELD = 120  # characters; longer names (a strange lists version) are cut
 
 def day_of(timestamp: float) -> str:
     """The UTC day of `timestamp` as YYYY-MM-DD (ISO 8601)."""
-    return time.strftime("%Y-%m-%d", time.gmtime(timestamp))
+    return _day_name(int(timestamp // 86400))
+
+
+@functools.lru_cache(maxsize=64)
+def _day_name(day_number: int) -> str:  # every check asks: format each day once
+    return time.strftime("%Y-%m-%d", time.gmtime(day_number * 86400))
 
 
 def last_days(now: float, n: int = DAYS_KEPT) -> list[str]:
@@ -61,6 +67,10 @@ class Counters(Protocol):
         """Add one to each field, for today (never blocks, never raises for Redis)."""
         ...
 
+    def add(self, day: str, counts: Mapping[str, int]) -> None:
+        """Add `counts` to `day` (a tally gathered elsewhere, e.g. the checks of 2 seconds)."""
+        ...
+
     async def days(self, n: int = DAYS_KEPT) -> list[Day]: ...
 
     async def flush(self) -> None: ...
@@ -80,6 +90,9 @@ class MemoryCounters:
             bucket = self._days[today] = Counter()
             self._prune()
         bucket.update(fields)
+
+    def add(self, day: str, counts: Mapping[str, int]) -> None:
+        self._days.setdefault(day, Counter()).update(counts)
 
     async def days(self, n: int = DAYS_KEPT) -> list[Day]:
         return [Day(d, dict(self._days.get(d, {}))) for d in last_days(self._clock(), n)]
@@ -103,6 +116,9 @@ class RedisCounters:
 
     def count(self, fields: Iterable[str]) -> None:
         self._pending.setdefault(day_of(self._clock()), Counter()).update(fields)
+
+    def add(self, day: str, counts: Mapping[str, int]) -> None:
+        self._pending.setdefault(day, Counter()).update(counts)
 
     async def flush(self) -> None:
         """Send the tally as one pipeline; on failure keep it (merged) for the next flush."""

@@ -118,7 +118,7 @@ async def _backends(app: web.Application) -> AsyncIterator[None]:
 
 def setup(app: web.Application) -> None:
     """Counters always (the trends hook); the pages only with an admin token."""
-    app.cleanup_ctx.append(trends.attach)
+    trends.setup(app)
     if not app[SETTINGS].admin_token:
         return
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"),

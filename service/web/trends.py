@@ -1,17 +1,19 @@
-"""The daily counters' wiring: the check and report hooks, the flusher, and the 30-day summary.
+"""The daily counters' wiring: the check and report hooks, the flusher, the 30-day summary.
 
-The hook is the assessor's observer (every check, cached or not, passes through it once) and
-one call in the report route. What is counted: the verdict level, each reason *family* (the
-part of a reason code before the dot: `lookalike`, `invite`, `blocklist`...), the lists
-version that answered, and a report's kind. Never a URL, a host or a client address.
+The hook is the assessor's observer (every check, cached or not, passes through it once: one
+dict increment, see CheckTally) and one call in the report route. What is counted: the
+verdict level, each reason *family* (the part of a reason code before the dot: `lookalike`,
+`invite`, `blocklist`...), the lists version that answered, and a report's kind. Never a
+URL, a host or a client address.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -24,6 +26,7 @@ from service.store.counters import (
     Day,
     MemoryCounters,
     RedisCounters,
+    day_of,
     field_name,
 )
 from service.store.redis_link import pause, stop_task
@@ -42,11 +45,44 @@ def check_fields(result: Assessment) -> list[str]:
             *(field_name("reason", family) for family in families)]
 
 
+CheckKey = tuple[str, str, str, tuple[str, ...]]  # day, level, lists version, reason codes
+
+
+class CheckTally:
+    """Checks not yet counted. A check costs one dict increment keyed by what it will count
+    (its day, verdict, lists version and reason codes); `drain` expands the keys into counter
+    fields, every FLUSH_SECONDS and before a read."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._pending: Counter[CheckKey] = Counter()
+
+    def add(self, result: Assessment) -> None:
+        verdict = result.verdict
+        self._pending[(day_of(self._clock()), verdict.level, result.lists_version,
+                       verdict.codes)] += 1
+
+    def drain(self, counters: Counters) -> None:
+        pending, self._pending = self._pending, Counter()
+        per_day: dict[str, Counter[str]] = {}
+        for (day, level, version, codes), n in pending.items():
+            bucket = per_day.setdefault(day, Counter())
+            bucket[field_name("check", level)] += n
+            bucket[field_name("lists", version)] += n
+            for family in {code.split(".", 1)[0] for code in codes}:
+                bucket[field_name("reason", family)] += n
+        for day, counts in per_day.items():
+            counters.add(day, counts)
+
+
+TALLY = web.AppKey("check_tally", CheckTally)
+
+
 class CountingObserver:
-    """The assessor's observer: hands every hook to `inner` (metrics), and counts checks."""
+    """The assessor's observer: hands every hook to `inner` (metrics), and tallies checks."""
 
     def __init__(self, app: web.Application, inner: Observer) -> None:
-        self._app = app
+        self._tally = app.get(TALLY)
         self._inner = inner
 
     def cache_lookup(self, hit: bool) -> None:
@@ -54,9 +90,8 @@ class CountingObserver:
 
     def checked(self, result: Assessment, seconds: float) -> None:
         self._inner.checked(result, seconds)
-        counters = self._app.get(COUNTERS)
-        if counters is not None:
-            counters.count(check_fields(result))
+        if self._tally is not None:
+            self._tally.add(result)
 
 
 def reported(app: web.Application, kind: str) -> None:
@@ -66,19 +101,23 @@ def reported(app: web.Application, kind: str) -> None:
         counters.count([field_name("report", kind)])
 
 
+def setup(app: web.Application) -> None:
+    app[TALLY] = CheckTally()
+    app.cleanup_ctx.append(attach)
+
+
 async def attach(app: web.Application) -> AsyncIterator[None]:
-    """cleanup_ctx after the backends: Redis counters (flushed in the background) or memory."""
+    """cleanup_ctx after the backends: Redis counters or memory, and the task that moves the
+    check tally into them (and, with Redis, sends it) every FLUSH_SECONDS."""
     link = app.get(REDIS)
-    if link is None:
-        app[COUNTERS] = MemoryCounters()
-        yield
-        return
-    counters = RedisCounters(link)
+    counters: Counters = MemoryCounters() if link is None else RedisCounters(link)
     app[COUNTERS] = counters
+    tally = app[TALLY]
     stop = asyncio.Event()
 
     async def flusher() -> None:
         while not await pause(stop, FLUSH_SECONDS):
+            tally.drain(counters)
             await counters.flush()
 
     task = asyncio.get_running_loop().create_task(flusher())
@@ -87,6 +126,7 @@ async def attach(app: web.Application) -> AsyncIterator[None]:
     finally:
         stop.set()
         await stop_task(task)
+        tally.drain(counters)
         with contextlib.suppress(Exception):  # a last flush; Redis may already be gone
             await counters.flush()
 
@@ -128,5 +168,6 @@ def summarize(days: list[Day], kinds: tuple[str, ...], *, partial: bool = False)
 
 async def summary(app: web.Application, kinds: tuple[str, ...]) -> Summary:
     counters = app[COUNTERS]
+    app[TALLY].drain(counters)
     days = await counters.days(DAYS_KEPT)
     return summarize(days, kinds, partial=bool(getattr(counters, "degraded", False)))
