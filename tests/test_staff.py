@@ -276,3 +276,12 @@ async def test_language_is_vietnamese_by_default_and_english_by_choice(
     page = await staff.post("/admin/lang", data=FormData({"csrf": csrf, "lang": "en",
                                                            "back": "/admin/trends"}))
     assert page.url.path == "/admin/trends" and "Trends, last 30 days" in await page.text()
+
+
+async def test_a_lookalike_url_is_shown_as_the_warning_page_shows_it(staff: TestClient) -> None:
+    await file_report(staff, "http://xn--fcebook-2fg.com/login", "phishing")
+    await logged_in(staff)
+    page = await (await staff.get("/admin/reports?lang=en")).text()
+    assert '<span class="seg-domain hl hl-confusable">а</span>' in page
+    assert "xn--fcebook-2fg.com" in page and "U+0430 CYRILLIC SMALL LETTER A" in page
+    assert 'data-level="dangerous"' in page and "lookalike.skeleton" in page
