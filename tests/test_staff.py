@@ -165,6 +165,28 @@ async def test_a_post_without_the_token_or_from_elsewhere_is_refused(
     assert (await staff.get("/admin/reports", allow_redirects=False)).status == 200  # still in
 
 
+@pytest.mark.parametrize(("headers", "host", "same"), [
+    ({"Sec-Fetch-Site": "same-origin", "Origin": "http://elsewhere.test"}, "a.test", True),
+    ({"Sec-Fetch-Site": "none"}, "a.test", True),
+    ({"Sec-Fetch-Site": "same-site"}, "a.test", False),
+    ({"Sec-Fetch-Site": "cross-site"}, "a.test", False),
+    ({"Origin": "http://a.test:8080"}, "a.test:8080", True),
+    ({"Origin": "http://a.test:8080"}, "a.test", True),  # behind nginx: Host $host, no port
+    ({"Origin": "http://a.test:8080"}, "a.test:9090", False),
+    ({"Origin": "http://b.test"}, "a.test", False),
+    ({"Origin": "null"}, "a.test", False),
+    ({"Origin": "http://[::1]:8080"}, "[::1]:8080", True),
+    ({"Origin": "http://[::1]:8080"}, "[::1]:9090", False),
+    ({"Origin": "not a url"}, "a.test", False),
+    ({}, "a.test", True),  # curl: the CSRF token still has to match
+])  # fmt: skip
+def test_same_origin(headers: dict[str, str], host: str, same: bool) -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    request = make_mocked_request("POST", "/admin/logout", headers={"Host": host, **headers})
+    assert sessions.same_origin(request) is same
+
+
 @pytest.mark.parametrize("path", POSTS)
 async def test_a_post_without_a_session_is_401(staff: TestClient, path: str) -> None:
     response = await staff.post(path, data={"csrf": "x"}, allow_redirects=False)

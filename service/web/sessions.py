@@ -65,19 +65,24 @@ def drop_cookie(response: web.StreamResponse, name: str) -> None:
 
 
 def same_origin(request: web.Request) -> bool:
-    """False for a request a page of another origin made (Fetch Metadata, then Origin)."""
+    """False for a request a page of another origin made. Fetch Metadata decides when the
+    browser sent it (every current one does); else the Origin header, compared with Host
+    (without the port when a proxy's Host has none: nginx's `$host` drops it)."""
     site = request.headers.get("Sec-Fetch-Site")
-    if site is not None and site not in ("same-origin", "none"):
-        return False
+    if site is not None:
+        return site in ("same-origin", "none")
     origin = request.headers.get("Origin")
     if origin is None:
         return True  # an old client or curl; the CSRF token still has to match
-    if origin == "null":
-        return False
     try:
-        return urlsplit(origin).netloc.lower() == request.host.lower()
+        parts = urlsplit(origin)
+        netloc, hostname = parts.netloc.lower(), (parts.hostname or "")
     except ValueError:
         return False
+    if not netloc or origin == "null":
+        return False
+    host = request.host.lower()
+    return netloc == host or (":" not in host.rsplit("]", 1)[-1] and hostname == host)
 
 
 def token_matches(given: object, expected: str) -> bool:

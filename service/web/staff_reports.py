@@ -8,6 +8,7 @@ and no trend counters, so reading the queue changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -95,7 +96,7 @@ def _lang(request: web.Request) -> str:
 async def _targets(request: web.Request) -> list[tuple[str, str, str]]:
     """The lists a reviewer may accept into: (name, category, action) of editable lists."""
     try:
-        manifest = files.read_manifest(request.app[SETTINGS].lists_dir)
+        manifest = await asyncio.to_thread(files.read_manifest, request.app[SETTINGS].lists_dir)
     except LinkGuardError:
         return []
     return [(s.name, s.category, s.action) for s in manifest.lists if files.editable(s)]
