@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -307,3 +308,14 @@ async def test_a_lookalike_url_is_shown_as_the_warning_page_shows_it(staff: Test
     assert '<span class="seg-domain hl hl-confusable">а</span>' in page
     assert "xn--fcebook-2fg.com" in page and "U+0430 CYRILLIC SMALL LETTER A" in page
     assert 'data-level="dangerous"' in page and "lookalike.skeleton" in page
+
+
+async def test_an_expired_session_sees_no_reports(staff: TestClient) -> None:
+    await file_report(staff, "http://seen-only-by-staff.test/", "scam")
+    await logged_in(staff)
+    store = staff.app[sessions.STORE]
+    later = time.time() + store.lifetime + 1  # 8 hours and a second after the login
+    store._clock = lambda: later  # the store's clock (a constructor argument in production)
+    page = await staff.get("/admin/reports", allow_redirects=False)
+    assert page.status == 303 and page.headers["Location"] == "/admin/login"
+    assert "seen-only-by-staff" not in await (await staff.get("/admin/reports")).text()
