@@ -176,7 +176,17 @@ async def test_the_trends_page_draws_the_counts_that_checks_and_reports_made(
     assert "evil-phish" not in page and "zalo.me" not in page  # counts only
 
 
-async def test_counters_hold_no_url_and_no_client_address(client: TestClient) -> None:
+async def test_without_an_admin_token_nothing_is_counted(client: TestClient) -> None:
+    await client.get("/v1/check", params={"url": "http://evil-phish.test/"})
+    assert trends.COUNTERS not in client.app and trends.TALLY not in client.app
+
+
+async def test_counters_hold_no_url_and_no_client_address(
+        aiohttp_client: ClientFactory, settings: Settings) -> None:
+    from service.web.app import create_app
+
+    client = await aiohttp_client(TestServer(create_app(settings.replace(
+        admin_token=TOKEN, lists_poll_seconds=0))))
     await client.get("/v1/check", params={"url": "http://private-name.test/secret-path"})
     await client.post("/v1/reports", json={"url": "http://private-name.test/", "kind": "scam"})
     counters = client.app[trends.COUNTERS]

@@ -117,10 +117,11 @@ async def _backends(app: web.Application) -> AsyncIterator[None]:
 
 
 def setup(app: web.Application) -> None:
-    """Counters always (the trends hook); the pages only with an admin token."""
-    trends.setup(app)
+    """The pages and the trend counters, only with an admin token (nothing is counted that
+    nobody can see)."""
     if not app[SETTINGS].admin_token:
         return
+    trends.setup(app)
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"),
                          autoescape=True, undefined=jinja2.StrictUndefined)
     app.cleanup_ctx.append(_backends)
