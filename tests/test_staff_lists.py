@@ -11,6 +11,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from service.settings import Settings
+from service.store.redis_link import RedisLink
+from service.store.update_lease import RedisLease
 from service.web import staff_pages
 from tests.conftest import ClientFactory
 from tests.feed_server import FeedServer, feed_text, hosts, serve_in_thread
@@ -35,7 +37,8 @@ def feeds() -> Iterator[FeedServer]:
 
 
 async def staff_with_feed(aiohttp_client: ClientFactory, settings: Settings, feeds: FeedServer,
-                          body: str, *, schedule: float | None = None) -> TestClient:
+                          body: str, *, schedule: float | None = None,
+                          interval: float = 0) -> TestClient:
     lists_dir = settings.lists_dir
     with (lists_dir / "lists.toml").open("a") as f:
         f.write(FEED.format(source=feeds.put("staff-feed", body)))
@@ -43,7 +46,8 @@ async def staff_with_feed(aiohttp_client: ClientFactory, settings: Settings, fee
     (lists_dir / "feeds/staff-feed.txt").write_text("\n".join(hosts(150)) + "\n")
     from service.web.app import create_app
 
-    app = create_app(settings.replace(admin_token=TOKEN, lists_poll_seconds=0))
+    app = create_app(settings.replace(admin_token=TOKEN, lists_poll_seconds=0,
+                                      update_interval=interval))
     if schedule is not None:
         app[staff_pages.NEXT_UPDATE] = lambda name: schedule if name == "staff-feed" else None
     return await aiohttp_client(TestServer(app))
@@ -83,7 +87,7 @@ async def test_update_now_fetches_screens_writes_and_reloads(
     page = await update_now(staff, csrf)
     row = row_of(page, "staff-feed")
     assert "updated" in row and "200 entries written (was 150)" in row
-    assert '<td data-testid="next-update">—</td>' in row  # nothing schedules updates yet
+    assert '<td data-testid="next-update">—</td>' in row  # LINKGUARD_UPDATE_INTERVAL=0
     assert await blocked(staff, "http://phish199.bad-feed.test/")
     today = time.strftime("%Y-%m-%d", time.gmtime())
     assert f'<td data-testid="snapshot">{today}T' in row  # when this copy was downloaded
@@ -118,3 +122,33 @@ async def test_update_now_of_a_list_without_a_source_is_a_message(
     assert response.status == 200
     text = await response.text()
     assert 'data-testid="flash"' in text and 'data-testid="update-result"' not in text
+
+
+@pytest.mark.redis
+async def test_with_scheduled_updates_the_page_shows_the_next_run_and_shares_the_lease(
+        aiohttp_client: ClientFactory, settings: Settings, feeds: FeedServer,
+        redis_url: str) -> None:
+    from service.web import updates
+
+    staff = await staff_with_feed(aiohttp_client, settings.replace(redis_url=redis_url), feeds,
+                                  feed_text("domains", hosts(200)), interval=3600)
+    csrf = await logged_in(staff)
+    scheduler = staff.app[updates.UPDATES]
+    for _ in range(100):  # the loop sets its first due time in a thread right after start
+        if scheduler.next_at is not None:
+            break
+        await asyncio.sleep(0.05)
+    page = await (await staff.get("/admin/lists")).text()
+    shown = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(scheduler.next_at))
+    assert f'<td data-testid="next-update">{shown}</td>' in row_of(page, "staff-feed")
+    assert '<td data-testid="next-update">—</td>' in row_of(page, "local-phishing")  # no source
+    other = RedisLease(RedisLink.from_url(redis_url), replica="another-replica")
+    assert await other.acquire(30)  # a scheduled run on another replica holds the lease...
+    busy = await staff.post("/admin/lists/update", data={"csrf": csrf, "list": "staff-feed"})
+    assert 'data-testid="updating"' not in await busy.text()  # ...so update now waits its turn
+    await other.release()
+    row = row_of(await update_now(staff, csrf), "staff-feed")
+    assert "updated" in row
+    assert await other.acquire(30)  # update now gave the lease back
+    await other.release()
+    await other._link.close()

@@ -4,8 +4,10 @@
 update_lists with the feed time limit, size cap and proxy from the settings, so the same
 guards refuse a bad download) in a worker thread, one run at a time in this process, then
 reloads the lists on every replica. What each list's metadata recorded (upkeep/files.py,
-`<file>.meta.json`) is shown as it is. NEXT_UPDATE is the hook for scheduled updates: a
-function from a list's name to the time of its next update, absent while nothing schedules.
+`<file>.meta.json`) is shown as it is. The next scheduled update comes from the update
+scheduler (service.web.updates) when LINKGUARD_UPDATE_INTERVAL is on; with Redis, "update
+now" takes the scheduled updates' lease too, so it never runs beside a run on another
+replica. NEXT_UPDATE overrides where the next update time comes from (list name -> time).
 """
 
 from __future__ import annotations
@@ -22,20 +24,23 @@ from typing import Any
 from aiohttp import web
 
 from service.core.errors import LinkGuardError
+from service.store.redis_link import pause
 from service.store.reports import KINDS
+from service.store.update_lease import RedisLease
 from service.upkeep import files
 from service.upkeep.loader import ListInfo
+from service.upkeep.schedule import LEASE_MAX
 from service.upkeep.updater import load_guard, select, update_lists
-from service.web import admin, charts, listwatch, trends
+from service.web import admin, charts, listwatch, trends, updates
 from service.web.sessions import CURRENT
 from service.web.staff_guard import action, flash, page, render, take_flash
 from service.web.staff_guard import field as form_field
 from service.web.staff_texts import translator
-from service.web.state import LISTS, SETTINGS
+from service.web.state import ANNOUNCER, LISTS, REDIS, SETTINGS
 
 log = logging.getLogger("linkguard.lists")
 
-# Issue 13's scheduler sets this: list name -> next update (epoch seconds), or None.
+# An override of the next update time: list name -> epoch seconds, or None.
 NEXT_UPDATE: web.AppKey[Callable[[str], float | None]] = web.AppKey("next_scheduled_update")
 SNAPSHOT_HEADERS = ("last updated", "last modified", "updated", "date", "snapshot", "version")
 
@@ -83,9 +88,16 @@ def snapshot_date(info: ListInfo, meta: dict[str, Any] | None) -> str:
     return "—"
 
 
-def next_update(app: web.Application, name: str) -> str:
+def next_update(app: web.Application, info: ListInfo) -> str:
+    """The next scheduled update of a feed: the NEXT_UPDATE hook when set, else the update
+    scheduler's next run (service.web.updates) for an enabled list with a source; else —."""
     schedule = app.get(NEXT_UPDATE)
-    when = schedule(name) if schedule is not None else None
+    if schedule is not None:
+        when = schedule(info.name)
+    else:
+        scheduler = app.get(updates.UPDATES)
+        when = (scheduler.next_at if scheduler is not None and info.source and info.enabled
+                else None)
     return "—" if when is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when))
 
 
@@ -97,7 +109,7 @@ async def lists_page(request: web.Request) -> web.StreamResponse:
     now = time.time()
     for info, row in zip(current.infos, rows, strict=True):
         row.update(age=age(info.updated_at, now), snapshot=snapshot_date(info, row["update"]),
-                   next=next_update(app, info.name))
+                   next=next_update(app, info))
     state = app[listwatch.RELOADS]
     return render(request, "lists.html", {
         "rows": rows, "version": current.version, "loaded_at": current.loaded_at,
@@ -121,15 +133,31 @@ async def update_now(request: web.Request) -> web.StreamResponse:
     except LinkGuardError as exc:
         await flash(request, exc.message)
         raise web.HTTPSeeOther("/admin/lists") from None
+    lease = _lease(app)
+    if lease is not None and not await lease.acquire(LEASE_MAX):
+        await flash(request, t("lists.update_busy"))  # a scheduled run, or another replica's
+        raise web.HTTPSeeOther("/admin/lists")
     run.running, run.names, run.outcomes = True, tuple(s.name for s in specs), []
-    run.task = asyncio.get_running_loop().create_task(_update(app, specs, manifest))
+    run.task = asyncio.get_running_loop().create_task(_update(app, specs, manifest, lease))
     await flash(request, t("lists.update_started", names=", ".join(run.names) or "—"))
     raise web.HTTPSeeOther("/admin/lists")
 
 
-async def _update(app: web.Application, specs: list[Any], manifest: Any) -> None:
+def _lease(app: web.Application) -> RedisLease | None:
+    """With Redis, the scheduled updates' lease (a lease object of our own: the scheduler's
+    keeps its own state), so "update now" never runs beside a run on any replica."""
+    link = app.get(REDIS)
+    return None if link is None else RedisLease(
+        link, replica=f"{app[ANNOUNCER].replica}:update-now")
+
+
+async def _update(app: web.Application, specs: list[Any], manifest: Any,
+                  lease: RedisLease | None) -> None:
     settings, run = app[SETTINGS], app[UPDATES]
     lists_dir = Path(settings.lists_dir)
+    done = asyncio.Event()
+    keeper = (asyncio.get_running_loop().create_task(_hold_lease(lease, done))
+              if lease is not None else None)
     try:
         guard = await asyncio.to_thread(load_guard, lists_dir, manifest)
         # Its own event loop in a worker thread: parsing a large feed must not stall checks.
@@ -146,6 +174,16 @@ async def _update(app: web.Application, specs: list[Any], manifest: Any) -> None
         run.outcomes.append(("—", "failed", "unexpected error; see the service log"))
     finally:
         run.running, run.finished_at = False, files.iso_now()
+        done.set()
+        if keeper is not None and lease is not None:
+            await keeper
+            await lease.release()
+
+
+async def _hold_lease(lease: RedisLease, done: asyncio.Event) -> None:
+    """Renew the lease while "update now" runs, as a scheduled run does."""
+    while not await pause(done, LEASE_MAX / 3):
+        await lease.renew(LEASE_MAX)
 
 
 @page
