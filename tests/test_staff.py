@@ -288,6 +288,10 @@ async def test_every_page_forbids_inline_script(staff: TestClient) -> None:
         text = await response.text()
         assert re.findall(r"<script(?![^>]*\bsrc=)", text) == [], path
         assert "onerror=" not in text.replace("onerror=&#34;", "")
+    for asset, kind in (("staff.css", "text/css"), ("staff.js", "javascript")):
+        response = await staff.get(f"/admin/static/{asset}")
+        assert response.status == 200 and kind in response.headers["Content-Type"]
+    assert (await staff.get("/admin/static/index.html")).status == 404  # the check page's own
 
 
 async def test_language_is_vietnamese_by_default_and_english_by_choice(

@@ -153,7 +153,7 @@ def create_app(
     listwatch.setup(app)  # reload serialization; polls the list files unless turned off
     updates.setup(app)  # the service's own feed updates every LINKGUARD_UPDATE_INTERVAL
     admin.setup(app)  # /v1/admin/* only when LINKGUARD_ADMIN_TOKEN is set
-    setup_staff(app)  # daily counters; /admin/ pages only with LINKGUARD_ADMIN_TOKEN
+    setup_staff(app)  # /admin/ pages and trend counters, only with LINKGUARD_ADMIN_TOKEN
     return app
 
 

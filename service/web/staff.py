@@ -131,6 +131,6 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/admin/login", login)
     app.router.add_post("/admin/logout", logout)
     app.router.add_post("/admin/lang", set_lang)
-    app.router.add_static("/admin/static/", HERE / "static", append_version=True)
+    app.router.add_static("/admin/static/", HERE / "staff_static")
     staff_reports.setup(app)
     staff_pages.setup(app)
