@@ -71,7 +71,9 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     lists = root / "blocklists"
     copy_blocklists(lists)
     (lists / "e2e").mkdir()
-    (lists / "e2e/phishing.txt").write_text("# browser tests\nevil-phish.test\n", encoding="utf-8")
+    (lists / "e2e/phishing.txt").write_text(
+        "# browser tests\nevil-phish.test\nevil-phish-typed.test\n", encoding="utf-8"
+    )
     with (lists / "lists.toml").open("a", encoding="utf-8") as f:
         f.write(E2E_LIST)
     port = free_port()

@@ -1,0 +1,351 @@
+"""The extension in headless Firefox ESR (Marionette) against the real service, all on loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import ROOT, Servers, Service
+from tests.e2e.firefox import (
+    FIREFOX,
+    GECKO_ID,
+    ORIGIN,
+    POLICY_FILE,
+    REQUIRE_ENV,
+    By,
+    Firefox,
+    Keys,
+    NoAlertPresentException,
+    Proxy,
+    Wait,
+    firefox_available,
+)
+from tests.e2e.harness import BLOCKLISTED, INVITE, LOOKALIKE
+
+pytestmark = [pytest.mark.browser, pytest.mark.firefox]
+
+# Listed (evil-phish-typed.test) but never pre-checked or opened by any other test.
+NEVER_SEEN = (
+    "http://never-seen.evil-phish-typed.test/login?next=%2F"  # only the typing test opens it
+)
+
+
+def require_firefox() -> None:
+    if firefox_available():
+        return
+    if os.environ.get(REQUIRE_ENV):
+        pytest.fail(f"{FIREFOX} is missing; make test installs it (scripts/ensure-system-deps.sh)")
+    pytest.skip(f"{FIREFOX} is not installed (make test installs Debian's firefox-esr)")
+
+
+@pytest.fixture(scope="module")
+def firefox_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The zip `make extension` builds (same script, same bytes), into a temp dist/."""
+    require_firefox()
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts/package_extension.py"), "--dist", str(dist)],
+        check=True,
+        capture_output=True,
+    )
+    (zip_path,) = dist.glob("linkguard-firefox-*.zip")
+    return zip_path
+
+
+@pytest.fixture(scope="module")
+def proxy(servers: Servers) -> Proxy:
+    proxy = Proxy(servers.pages.handle)
+    proxy.port = servers.thread.serve(proxy.app())
+    return proxy
+
+
+class Driver:
+    """Helpers over one Firefox's Marionette client; `client` stays in the content context."""
+
+    def __init__(self, firefox: Firefox) -> None:
+        self.firefox = firefox
+        self.client = firefox.client
+
+    def chrome(self, script: str, *args: Any) -> Any:
+        """Run privileged browser code (the window, the URL bar, Services)."""
+        self.client.set_context("chrome")
+        try:
+            return self.client.execute_script(script, script_args=list(args))
+        finally:
+            self.client.set_context("content")
+
+    def open(self, url: str) -> None:
+        """Load a URL in the tab as the browser itself would (extension pages included)."""
+        self.chrome(
+            "const win = Services.wm.getMostRecentWindow('navigator:browser');"
+            "win.gBrowser.selectedBrowser.loadURI(Services.io.newURI(arguments[0]),"
+            " {triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal()});",
+            url,
+        )
+
+    def type_in_address_bar(self, url: str) -> None:
+        self.client.set_context("chrome")
+        try:
+            bar = self.client.find_element(By.ID, "urlbar-input")
+            bar.clear()
+            bar.send_keys(url + Keys.ENTER)
+        finally:
+            self.client.set_context("content")
+
+    def url(self) -> str:
+        return str(self.client.get_url())
+
+    def wait(self, predicate: Any, what: str, timeout: float = 10) -> Any:
+        return Wait(self.client, timeout=timeout, interval=0.05).until(
+            lambda _m: predicate(), message=what
+        )
+
+    def js(self, script: str, *args: Any) -> Any:
+        """Script in the page's own global (an extension page sees `browser`)."""
+        return self.client.execute_script(script, script_args=list(args), sandbox=None)
+
+    def ext(self, script: str, *args: Any) -> Any:
+        """An async extension-page script: `done(value)` ends it (the page must be ours)."""
+        body = f"const done = arguments[arguments.length - 1]; (async () => {{ {script} }})()"
+        return self.client.execute_async_script(
+            body + ".then(done, (e) => done('error: ' + e));", script_args=list(args), sandbox=None
+        )
+
+    def on_extension_page(self, name: str = "options.html") -> None:
+        self.open(f"{ORIGIN}/{name}")
+        self.wait(lambda: self.url().startswith(f"{ORIGIN}/{name}"), f"{name} never opened")
+        self.wait(lambda: self.js("return document.readyState") == "complete", "not loaded")
+
+    def configure(self, **settings: Any) -> None:
+        self.on_extension_page()
+        got = self.ext(
+            "await browser.storage.local.set({settings: JSON.parse(arguments[0])});"
+            "return (await browser.storage.local.get('settings')).settings;",
+            json.dumps(settings),
+        )
+        assert got == settings
+
+    def wait_for_warning(self) -> None:
+        prefix = f"{ORIGIN}/warning.html"
+        self.wait(lambda: self.url().startswith(prefix), "the warning page never came")
+        self.wait(
+            lambda: self.js("return document.body && document.body.dataset.ready") == "1",
+            "the warning page never finished rendering",
+        )
+
+    def kind(self) -> str:
+        return str(self.js("return document.body.dataset.kind"))
+
+    def text(self, selector: str) -> str:
+        return str(self.js("return document.querySelector(arguments[0]).innerText", selector))
+
+    def dialog_open(self) -> bool:
+        try:
+            self.client.switch_to_alert().text  # noqa: B018  (raises when no prompt is open)
+        except NoAlertPresentException:
+            return False
+        return True
+
+
+def launch(root: Path, proxy: Proxy, zip_path: Path) -> Firefox:
+    firefox = Firefox(root / "profile", proxy.port, root / "firefox.log")
+    try:
+        assert firefox.install(zip_path) == GECKO_ID
+    except BaseException:
+        firefox.quit()
+        raise
+    return firefox
+
+
+@pytest.fixture(scope="module")
+def firefox(
+    tmp_path_factory: pytest.TempPathFactory, proxy: Proxy, firefox_zip: Path, servers: Servers
+) -> Iterator[Firefox]:
+    """One Firefox for the module (starting one costs seconds); tests use hosts of their own."""
+    ff = launch(tmp_path_factory.mktemp("firefox"), proxy, firefox_zip)
+    yield ff
+    ff.quit()
+
+
+@pytest.fixture
+def driver(firefox: Firefox, service: Service) -> Driver:
+    d = Driver(firefox)
+    d.configure(serviceUrl=service.url, language="en")
+    return d
+
+
+def test_listed_host_goes_to_the_warning_page_before_its_request_leaves(
+    driver: Driver, servers: Servers
+) -> None:
+    driver.open(BLOCKLISTED)
+    driver.wait_for_warning()
+    assert driver.kind() == "warn"
+    assert driver.text("h1") == "Dangerous: don't open this link"
+    assert "on a list of scam or dangerous sites" in driver.text("#reason-list")
+    assert driver.text(".seg-domain") == "evil-phish"
+    # Held by the blocking listener, then covered by a session rule: the listed host saw nothing.
+    assert servers.pages.count("evil-phish.test") == 0
+
+
+def test_click_on_a_lookalike_link_never_reaches_its_server(
+    driver: Driver, servers: Servers
+) -> None:
+    driver.client.navigate("http://school.test/links")
+    driver.wait(
+        lambda: (
+            driver.js("return document.querySelector('#lookalike').dataset.linkguard")
+            == "dangerous"
+        ),
+        "the lookalike link was never marked",
+    )
+    driver.client.find_element(By.ID, "lookalike").click()
+    driver.wait_for_warning()
+    assert driver.kind() == "warn"
+    assert "facebook.com" in driver.text("#suggestion")
+    assert driver.text(".url .hl") == "00"
+    assert LOOKALIKE.startswith("http://faceb00k.com/")
+    assert servers.pages.count("faceb00k.com") == 0
+
+
+def test_a_never_seen_bad_link_typed_in_the_address_bar_sends_no_request(
+    driver: Driver, servers: Servers, proxy: Proxy
+) -> None:
+    # No pre-check, no cached verdict, no session rule: only the blocking listener can stop it.
+    host = "never-seen.evil-phish-typed.test"
+    seen = driver.ext(
+        "const rules = await browser.declarativeNetRequest.getSessionRules();"
+        "return rules.filter((r) => (r.condition.regexFilter || '').includes('typed')).length;"
+    )
+    assert seen == 0
+    driver.type_in_address_bar(NEVER_SEEN)
+    driver.wait_for_warning()
+    assert driver.kind() == "warn"
+    assert driver.url().endswith(f"#{NEVER_SEEN}")
+    assert (("GET", host) not in proxy.requests) and servers.pages.count(host) == 0
+
+
+def test_invite_link_gets_the_calmer_caution_page(driver: Driver) -> None:
+    driver.open(INVITE)
+    driver.wait_for_warning()
+    assert driver.kind() == "caution"
+    assert driver.js("return !document.querySelector('#questions').hidden")
+    assert driver.js("return document.querySelector('#back').offsetParent !== null")
+
+
+HOSTILE = [
+    (
+        'http://evil-phish.test/"><script>alert(1)</script>'
+        "?q='x'&r=\"<img src=x onerror=alert(2)>\"",
+        "warn",
+    ),
+    ('javascript:alert(document.domain)//"><img src=x onerror=alert(3)>', "invalid"),
+]
+
+
+@pytest.mark.parametrize(("target", "expected_kind"), HOSTILE)
+def test_hostile_url_runs_no_script(driver: Driver, target: str, expected_kind: str) -> None:
+    driver.open(f"{ORIGIN}/warning.html#{target}" if expected_kind == "invalid" else target)
+    driver.wait_for_warning()
+    assert driver.kind() == expected_kind
+    assert not driver.dialog_open()
+    assert (
+        driver.js("return document.querySelectorAll('#url script, #url img, main img').length") == 0
+    )
+    assert "script" in driver.text("#url") or "img" in driver.text("#url")
+    refused = driver.ext(
+        "return await browser.runtime.sendMessage({type: 'proceed', url: 'javascript:alert(1)'});"
+    )
+    assert refused == {
+        "ok": False,
+        "error": "scheme",
+        "message": "only http and https links can be opened",
+    }
+    assert not driver.dialog_open()
+
+
+def stale_policy_removed() -> None:
+    """A policies.json an interrupted run left (it names our add-on) would lock later runs."""
+    if POLICY_FILE.exists():
+        if GECKO_ID not in POLICY_FILE.read_text(encoding="utf-8", errors="replace"):
+            pytest.fail(f"{POLICY_FILE} exists and is not this test's: not overwriting it")
+        POLICY_FILE.unlink()
+
+
+def test_managed_policy_in_policies_json_is_honoured(
+    tmp_path: Path, proxy: Proxy, firefox_zip: Path, service: Service
+) -> None:
+    stale_policy_removed()
+    policy = {"serviceUrl": service.url, "allowProceed": False, "language": "en"}
+    document = {"policies": {"3rdparty": {"Extensions": {GECKO_ID: policy}}}}
+    try:
+        POLICY_FILE.write_text(json.dumps(document), encoding="utf-8")
+    except PermissionError:
+        pytest.skip(f"writing {POLICY_FILE} needs root")
+    try:
+        managed = launch(tmp_path, proxy, firefox_zip)  # policies are read as Firefox starts
+    finally:
+        POLICY_FILE.unlink(missing_ok=True)
+    try:
+        d = Driver(managed)
+        d.configure(serviceUrl="http://127.0.0.1:9", allowProceed=True, language="vi")
+        assert d.ext("return await browser.storage.managed.get(null);") == policy
+        d.open(BLOCKLISTED)  # the policy's service URL wins over the student's broken one
+        d.wait_for_warning()
+        assert d.kind() == "warn"
+        assert d.text("h1") == "Dangerous: don't open this link"  # the policy's language
+        assert d.js("return document.querySelector('#proceed')") is None
+        denied = d.ext(
+            "return await browser.runtime.sendMessage({type: 'proceed', url: arguments[0]});",
+            BLOCKLISTED,
+        )
+        assert denied["ok"] is False and denied["error"] == "not_allowed"
+        d.on_extension_page("options.html")
+        d.wait(
+            lambda: d.js(
+                "return !!document.querySelector(\"[data-testid='locked-allowProceed']\")"
+            ),
+            "the options page never showed the lock",
+        )
+        assert d.js("return document.querySelector('#allowProceed').disabled")
+        assert d.js("return document.querySelector('#serviceUrl').disabled")
+        assert not d.js("return document.querySelector('#markers').disabled")
+        assert_loopback_only(managed, proxy)
+    finally:
+        managed.quit()
+
+
+def loopback(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return ip.is_loopback or bool(mapped and mapped.is_loopback)
+
+
+def assert_loopback_only(firefox: Firefox, proxy: Proxy) -> None:
+    assert firefox.sockets.samples > 0
+    assert sorted(a for a in firefox.sockets.remote if not loopback(a)) == []
+    assert dict(proxy.refused) == {}, "Firefox asked for hosts no test maps (a background service?)"
+
+
+def test_all_traffic_stayed_on_loopback(driver: Driver, proxy: Proxy) -> None:
+    """Last in the module: what every test above made Firefox send, and what it did on its own."""
+    assert proxy.requests, "the proxy saw no request at all: the proxy preferences did not apply"
+    assert all(method != "CONNECT" and Proxy.mapped(host) for method, host in proxy.requests)
+    # Any name Firefox resolves itself (not through the proxy) resolves to loopback.
+    resolved = driver.chrome(
+        "const dns = Cc['@mozilla.org/network/dns-service;1'].getService(Ci.nsIDNSService);"
+        "return new Promise((resolve) => dns.asyncResolve('telemetry.mozilla.org',"
+        " Ci.nsIDNSService.RESOLVE_TYPE_DEFAULT, 0, null, {onLookupComplete(req, rec, status) {"
+        " resolve(Components.isSuccessCode(status) ?"
+        " rec.QueryInterface(Ci.nsIDNSAddrRecord).getNextAddrAsString() : String(status)); }},"
+        " Services.tm.mainThread, {}));"
+    )
+    assert resolved == "127.0.0.1"
+    assert_loopback_only(driver.firefox, proxy)
