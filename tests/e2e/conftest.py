@@ -23,6 +23,7 @@ from tests.e2e.harness import MAPPED_HOSTS, POLICY_DIR, POLICY_PREFIX, PageServe
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
 CHROMIUM = "/usr/bin/chromium"
+REQUIRE_FIREFOX = "LINKGUARD_REQUIRE_FIREFOX"  # set by make test: Firefox tests may not skip
 EXTENSION_ID = "mbejjpmkakjoconhldjellihgnllakcp"  # fixed by the manifest's "key"
 SCREENSHOTS_ENV = (
     "LINKGUARD_E2E_SCREENSHOTS"  # e.g. docs/images: where the run saves current screenshots
@@ -265,6 +266,16 @@ def launch(
     yield _launch
     for context in contexts:
         context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under make test (LINKGUARD_REQUIRE_FIREFOX set) a skipped Firefox test is a failure."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.skipped and os.environ.get(REQUIRE_FIREFOX) and item.get_closest_marker("firefox"):
+        report.outcome = "failed"
+        report.longrepr = f"a Firefox test may not skip under make test: {report.longrepr}"
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.e2e.conftest import REQUIRE_FIREFOX as REQUIRE_ENV
 from tests.e2e.harness import MAPPED_HOSTS
 
 with warnings.catch_warnings():
@@ -29,14 +30,12 @@ with warnings.catch_warnings():
     from marionette_driver.keys import Keys
     from marionette_driver.marionette import Marionette
 
-__all__ = ["By", "Keys", "NoAlertPresentException", "Wait"]
+__all__ = ["REQUIRE_ENV", "By", "Keys", "NoAlertPresentException", "Wait"]
 
 FIREFOX = "/usr/bin/firefox-esr"
 GECKO_ID = "{e240f320-6686-4bc9-a3cd-d70f5199a4c4}"  # scripts/package_extension.py GECKO_ID
 ADDON_UUID = "3f0e2a9c-6b1d-4c1e-9a55-1e2b7c4d8f10"  # pinned: moz-extension://<uuid>/ is then known
 ORIGIN = f"moz-extension://{ADDON_UUID}"
-# make test sets this: a missing Firefox then fails the run instead of skipping the Firefox tests.
-REQUIRE_ENV = "LINKGUARD_REQUIRE_FIREFOX"
 # Linux builds read policies.json here (besides /etc/firefox/policies); tests write and remove it.
 POLICY_FILE = Path("/usr/lib/firefox-esr/distribution/policies.json")
 

@@ -33,6 +33,7 @@ from tests.e2e.harness import BLOCKLISTED, INVITE, LOOKALIKE
 pytestmark = [pytest.mark.browser, pytest.mark.firefox]
 
 # Listed (evil-phish-typed.test) but never pre-checked or opened by any other test.
+DIST_ENV = "LINKGUARD_EXTENSION_DIST"  # make test: the dist/ that make extension just wrote
 NEVER_SEEN = (
     "http://never-seen.evil-phish-typed.test/login?next=%2F"  # only the typing test opens it
 )
@@ -48,15 +49,19 @@ def require_firefox() -> None:
 
 @pytest.fixture(scope="module")
 def firefox_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The zip `make extension` builds (same script, same bytes), into a temp dist/."""
+    """The zip `make extension` wrote (make test names its dist/), else the same script's."""
     require_firefox()
-    dist = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts/package_extension.py"), "--dist", str(dist)],
-        check=True,
-        capture_output=True,
-    )
-    (zip_path,) = dist.glob("linkguard-firefox-*.zip")
+    dist = os.environ.get(DIST_ENV)
+    if not dist:
+        dist = str(tmp_path_factory.mktemp("dist"))
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts/package_extension.py"), "--dist", dist],
+            check=True,
+            capture_output=True,
+        )
+    version = json.loads((ROOT / "extension/manifest.json").read_text(encoding="utf-8"))["version"]
+    zip_path = Path(dist) / f"linkguard-firefox-{version}.zip"
+    assert zip_path.is_file(), f"{zip_path} is missing: run make extension"
     return zip_path
 
 
