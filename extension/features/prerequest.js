@@ -26,6 +26,14 @@ function withinDeadline(work, ms) {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
+// tabId -> {url, at, decided: Promise<boolean>}: the tab's newest held request, and whether the hold settled it
+// for good (sent to the warning page, or let through for "proceed once"). Firefox reports a request here
+// before webNavigation.onBeforeNavigate, and may report that start twice (a process switch). An entry only
+// speaks for the navigation it held: a later one without a request (a page from the back-forward cache) is
+// the navigation check's again once HOLD_SPEAKS_MS have passed.
+const holds = new Map();
+const HOLD_SPEAKS_MS = 2 * CHECK_TIMEOUT_MS + 2000;
+
 /**
  * What to do with one top-level request: {} lets it go, {redirectUrl} sends the tab to the warning page
  * instead, before the request is sent. The navigation check (navigation.js) runs beside it on the same single
@@ -33,20 +41,36 @@ function withinDeadline(work, ms) {
  */
 export async function decideRequest(details) {
   const url = cacheUrl(details.url);
-  if (url === null || details.tabId < 0) return {};
+  if (url === null || details.tabId < 0) return { response: {}, final: false };
   const settings = await getSettings();
-  if (!isCheckable(details.url, settings.values.serviceUrl)) return {};
-  if (await proceedsTo(details.tabId, url)) return {}; // the student's "open it anyway, just this once"
+  if (!isCheckable(details.url, settings.values.serviceUrl)) return { response: {}, final: false };
+  // The student's "open it anyway, just this once": the page loads, and the navigation check must not undo it.
+  if (await proceedsTo(details.tabId, url)) return { response: {}, final: true };
   const outcome = await withinDeadline(check(url, { need: "navigation" }), CHECK_TIMEOUT_MS);
   const action = actionFor(outcome, settings.values);
-  return blocksNavigation(action) ? { redirectUrl: warningUrl(url) } : {};
+  if (blocksNavigation(action)) return { response: { redirectUrl: warningUrl(url) }, final: true };
+  // Let go. Past the deadline (fail open) a verdict may still come: the navigation check then acts on it.
+  return { response: {}, final: false };
 }
 
 function onBeforeRequest(details) {
-  return decideRequest(details).catch((error) => {
+  const work = decideRequest(details).catch((error) => {
     console.warn("Link Guard: request hold failed", error);
-    return {}; // a bug here must not take the student's browsing down with it
+    return { response: {}, final: false }; // a bug here must not take the student's browsing down with it
   });
+  holds.set(details.tabId, { url: cacheUrl(details.url), at: Date.now(), decided: work.then((d) => d.final) });
+  return work.then((d) => d.response);
+}
+
+/**
+ * For the navigation check: whether the hold already settled this tab's request for `url` (it sent the tab
+ * to the warning page, or let a "proceed once" through), so the check must not navigate the tab itself.
+ * Always false on Chromium.
+ */
+export async function settledByHold(tabId, url) {
+  const hold = holds.get(tabId);
+  if (!hold || hold.url !== url || Date.now() - hold.at > HOLD_SPEAKS_MS) return false;
+  return hold.decided;
 }
 
 /** Register the blocking listener where the browser supports it; a no-op on Chromium. */

@@ -120,6 +120,7 @@ QUIET_PREFS: dict[str, Any] = {
     "startup.homepage_welcome_url": "about:blank",
     "startup.homepage_override_url": "",
     "browser.startup.homepage_override.mstone": "ignore",
+    "devtools.console.stdout.chrome": True,  # the add-on's console.warn lands in firefox.log
     "marionette.port": 0,  # a free port, written to MarionetteActivePort (runs share the machine)
 }
 
@@ -199,7 +200,12 @@ class Firefox:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        self.client = self._connect()
+        try:
+            self.client = self._connect()
+        except BaseException:
+            self.proc.kill()  # a Firefox left running would hold its profile and its port
+            self.proc.wait(timeout=10)
+            raise
         self.sockets = SocketAudit(self.proc.pid)
         self.sockets.start()
 
@@ -208,8 +214,6 @@ class Firefox:
         deadline = time.monotonic() + 60
         while not port_file.exists() or not port_file.read_text().strip():
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
                 raise RuntimeError(f"Firefox did not start Marionette:\n{self.log_tail()}")
             time.sleep(0.1)
         client = Marionette(host="127.0.0.1", port=int(port_file.read_text().strip()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -243,6 +244,47 @@ def test_invite_link_gets_the_calmer_caution_page(driver: Driver) -> None:
     assert driver.kind() == "caution"
     assert driver.js("return !document.querySelector('#questions').hidden")
     assert driver.js("return document.querySelector('#back').offsetParent !== null")
+
+
+def test_proceed_once_passes_the_hold_and_the_next_visit_is_held_again(
+    driver: Driver, servers: Servers
+) -> None:
+    url = "http://proceed.evil-phish.test/page"
+    driver.open(url)
+    driver.wait_for_warning()
+    driver.js("document.querySelector('#details').open = true")
+    driver.client.find_element(By.ID, "proceed").click()
+    driver.wait(lambda: driver.js("return !!document.getElementById('landed')"), "no page")
+    assert driver.url() == url
+    assert servers.pages.count("proceed.evil-phish.test") == 1
+    driver.open(url)
+    driver.wait_for_warning()
+    assert servers.pages.count("proceed.evil-phish.test") == 1
+
+
+@pytest.fixture
+def stalled_service() -> Iterator[str]:
+    """A loopback port that takes connections and never answers: checks run into their deadline."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)  # never accepted: the kernel completes the handshake, nobody replies
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+
+
+@pytest.mark.parametrize(("fail_mode", "lands"), [("closed", False), ("open", True)])
+def test_a_check_past_its_deadline_fails_open_or_closed_as_set(
+    driver: Driver, servers: Servers, stalled_service: str, fail_mode: str, lands: bool
+) -> None:
+    driver.configure(serviceUrl=stalled_service, language="en", failMode=fail_mode)
+    host = f"stalled-{fail_mode}.test"
+    driver.open(f"http://{host}/")
+    if lands:
+        driver.wait(lambda: driver.js("return !!document.getElementById('landed')"), "no page")
+    else:
+        driver.wait_for_warning()
+        assert driver.kind() == "unverified"
+    assert servers.pages.count(host) == (1 if lands else 0)  # closed: held, never sent
 
 
 HOSTILE = [
