@@ -81,7 +81,8 @@ async function decide(tabId, url, settings, startedAt) {
   await updateTab(tabId, { url, kind: action.kind, verdict: action.verdict || null });
   if (fine) await noteSafe(tabId, url, startedAt);
   setBadge(tabId, action.kind);
-  if (blocksNavigation(action) && !(await settledByHold(tabId, url))) {
+  const held = blocksNavigation(action) && settledByHold(tabId, url); // Firefox: see prerequest.js
+  if (blocksNavigation(action) && !(held && (await held))) {
     // Without webRequestBlocking (MV3) the request may already be on its way; the tab still never shows it.
     await ext.tabs.update(tabId, { url: warningUrl(url) }).catch(() => {});
   }

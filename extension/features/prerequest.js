@@ -65,9 +65,9 @@ function onBeforeRequest(details) {
 /**
  * For the navigation check: whether the hold already settled this tab's request for `url` (it sent the tab
  * to the warning page, or let a "proceed once" through), so the check must not navigate the tab itself.
- * Always false on Chromium.
+ * false at once when no hold speaks for it (always on Chromium: no extra await there), else a Promise<boolean>.
  */
-export async function settledByHold(tabId, url) {
+export function settledByHold(tabId, url) {
   const hold = holds.get(tabId);
   if (!hold || hold.url !== url || Date.now() - hold.at > HOLD_SPEAKS_MS) return false;
   return hold.decided;
