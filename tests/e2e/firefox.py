@@ -26,11 +26,11 @@ with warnings.catch_warnings():
     from marionette_driver import Wait
     from marionette_driver.addons import Addons
     from marionette_driver.by import By
-    from marionette_driver.errors import NoAlertPresentException
+    from marionette_driver.errors import JavascriptException, NoAlertPresentException
     from marionette_driver.keys import Keys
     from marionette_driver.marionette import Marionette
 
-__all__ = ["REQUIRE_ENV", "By", "Keys", "NoAlertPresentException", "Wait"]
+__all__ = ["REQUIRE_ENV", "By", "JavascriptException", "Keys", "NoAlertPresentException", "Wait"]
 
 FIREFOX = "/usr/bin/firefox-esr"
 GECKO_ID = "{e240f320-6686-4bc9-a3cd-d70f5199a4c4}"  # scripts/package_extension.py GECKO_ID

@@ -23,13 +23,14 @@ from tests.e2e.firefox import (
     REQUIRE_ENV,
     By,
     Firefox,
+    JavascriptException,
     Keys,
     NoAlertPresentException,
     Proxy,
     Wait,
     firefox_available,
 )
-from tests.e2e.harness import BLOCKLISTED, INVITE, LOOKALIKE
+from tests.e2e.harness import BLOCKLISTED, INVITE, LOOKALIKE, CountingProxy
 
 pytestmark = [pytest.mark.browser, pytest.mark.firefox]
 
@@ -126,9 +127,20 @@ class Driver:
         )
 
     def on_extension_page(self, name: str = "options.html") -> None:
+        # Mark the current document: when it is this page already, its URL would match at once.
+        self.js("window.e2eOld = true")
         self.open(f"{ORIGIN}/{name}")
-        self.wait(lambda: self.url().startswith(f"{ORIGIN}/{name}"), f"{name} never opened")
-        self.wait(lambda: self.js("return document.readyState") == "complete", "not loaded")
+
+        def fresh() -> bool:
+            try:
+                return bool(
+                    self.url().startswith(f"{ORIGIN}/{name}")
+                    and self.js("return !window.e2eOld && document.readyState === 'complete'")
+                )
+            except JavascriptException:  # the old document unloaded under the script
+                return False
+
+        self.wait(fresh, f"{name} never opened")
 
     def configure(self, **settings: Any) -> None:
         self.on_extension_page()
@@ -181,16 +193,25 @@ def firefox(
     ff.quit()
 
 
+@pytest.fixture(scope="module")
+def counted(servers: Servers, service: Service) -> CountingProxy:
+    """The service behind a loopback front that counts calls per path."""
+    counting = CountingProxy(service.url)
+    counting.port = servers.thread.serve(counting.app())
+    return counting
+
+
 @pytest.fixture
-def driver(firefox: Firefox, service: Service) -> Driver:
+def driver(firefox: Firefox, counted: CountingProxy) -> Driver:
     d = Driver(firefox)
-    d.configure(serviceUrl=service.url, language="en")
+    d.configure(serviceUrl=f"http://127.0.0.1:{counted.port}", language="en")
     return d
 
 
 def test_listed_host_goes_to_the_warning_page_before_its_request_leaves(
-    driver: Driver, servers: Servers
+    driver: Driver, servers: Servers, counted: CountingProxy
 ) -> None:
+    before = counted.calls["/v1/check"]
     driver.open(BLOCKLISTED)
     driver.wait_for_warning()
     assert driver.kind() == "warn"
@@ -199,6 +220,8 @@ def test_listed_host_goes_to_the_warning_page_before_its_request_leaves(
     assert driver.text(".seg-domain") == "evil-phish"
     # Held by the blocking listener, then covered by a session rule: the listed host saw nothing.
     assert servers.pages.count("evil-phish.test") == 0
+    # The hold and the navigation check share one service call.
+    assert counted.calls["/v1/check"] - before == 1
 
 
 def test_click_on_a_lookalike_link_never_reaches_its_server(
