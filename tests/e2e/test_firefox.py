@@ -110,7 +110,7 @@ class Driver:
     def url(self) -> str:
         return str(self.client.get_url())
 
-    def wait(self, predicate: Any, what: str, timeout: float = 10) -> Any:
+    def wait(self, predicate: Any, what: str, timeout: float = 20) -> Any:  # 2 busy cores
         return Wait(self.client, timeout=timeout, interval=0.05).until(
             lambda _m: predicate(), message=what
         )
