@@ -7,6 +7,7 @@ import { getSettings } from "./state.js";
 import { check } from "./checker.js";
 import { proceedsTo } from "./blocking.js";
 import { CHECK_TIMEOUT_MS } from "../lib/api.js";
+import { holdAnswer, LET_GO, withinDeadline } from "../lib/hold.js";
 import { actionFor, blocksNavigation, cacheUrl, isCheckable } from "../lib/verdict.js";
 
 const FILTER = { urls: ["http://*/*", "https://*/*"], types: ["main_frame"] };
@@ -15,15 +16,6 @@ const FILTER = { urls: ["http://*/*", "https://*/*"], types: ["main_frame"] };
 export function canHoldRequests() {
   const permissions = ext.runtime.getManifest().permissions || [];
   return Boolean(ext.webRequest && ext.webRequest.onBeforeRequest) && permissions.includes("webRequestBlocking");
-}
-
-/** The navigation check's outcome, or a timeout error once its deadline has passed (then failMode decides). */
-function withinDeadline(work, ms) {
-  let timer;
-  const late = new Promise((resolve) => {
-    timer = setTimeout(() => resolve({ error: { code: "timeout", message: `no verdict within ${ms} ms` } }), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 // tabId -> {url, at, decided: Promise<boolean>}: the tab's newest held request, and whether the hold settled it
@@ -41,25 +33,23 @@ const HOLD_SPEAKS_MS = 2 * CHECK_TIMEOUT_MS + 2000;
  */
 export async function decideRequest(details) {
   const url = cacheUrl(details.url);
-  if (url === null || details.tabId < 0) return { response: {}, final: false };
+  if (url === null || details.tabId < 0) return LET_GO;
   const settings = await getSettings();
-  if (!isCheckable(details.url, settings.values.serviceUrl)) return { response: {}, final: false };
+  if (!isCheckable(details.url, settings.values.serviceUrl)) return LET_GO;
   // The student's "open it anyway, just this once": the page loads, and the navigation check must not undo it.
-  if (await proceedsTo(details.tabId, url)) return { response: {}, final: true };
+  if (await proceedsTo(details.tabId, url)) return holdAnswer({ proceeding: true });
   const outcome = await withinDeadline(check(url, { need: "navigation" }), CHECK_TIMEOUT_MS);
-  const action = actionFor(outcome, settings.values);
-  if (blocksNavigation(action)) return { response: { redirectUrl: warningUrl(url) }, final: true };
-  // Let go. Past the deadline (fail open) a verdict may still come: the navigation check then acts on it.
-  return { response: {}, final: false };
+  const blocks = blocksNavigation(actionFor(outcome, settings.values));
+  return holdAnswer({ proceeding: false, blocks, warning: warningUrl(url) });
 }
 
 function onBeforeRequest(details) {
   const work = decideRequest(details).catch((error) => {
     console.warn("Link Guard: request hold failed", error);
-    return { response: {}, final: false }; // a bug here must not take the student's browsing down with it
+    return LET_GO; // a bug here must not take the student's browsing down with it
   });
   holds.set(details.tabId, { url: cacheUrl(details.url), at: Date.now(), decided: work.then((d) => d.final) });
-  return work.then((d) => d.response);
+  return work.then((d) => ({ ...d.response })); // a fresh object for the browser to read
 }
 
 /**
