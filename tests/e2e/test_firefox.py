@@ -50,7 +50,7 @@ def firefox_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
             capture_output=True,
         )
     version = json.loads((ROOT / "extension/manifest.json").read_text(encoding="utf-8"))["version"]
-    zip_path = Path(dist) / f"linkguard-firefox-{version}.zip"
+    zip_path = (Path(dist) / f"linkguard-firefox-{version}.zip").resolve()  # Firefox: absolute
     assert zip_path.is_file(), f"{zip_path} is missing: run make extension"
     return zip_path
 
