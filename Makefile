@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
+# Mozilla's web-ext, pinned by tools/web-ext/package-lock.json (no global install).
+WEB_EXT       := tools/web-ext/node_modules/.bin/web-ext
+WEB_EXT_STAMP := tools/web-ext/node_modules/.installed
 
 .PHONY: run test lint typecheck unit node-test bench soak fuzz extension system-deps clean help
 
@@ -33,9 +36,16 @@ run: $(RUNTIME_STAMP)
 system-deps:
 	./scripts/ensure-system-deps.sh
 
-lint: $(DEV_STAMP)
+$(WEB_EXT_STAMP): tools/web-ext/package.json tools/web-ext/package-lock.json
+	npm ci --prefix tools/web-ext --no-audit --no-fund --silent
+	touch $@
+
+lint: $(DEV_STAMP) $(WEB_EXT_STAMP)
 	$(BIN)/ruff check service tests bench scripts
 	$(BIN)/lint-imports
+	rm -rf build/web-ext-lint
+	$(BIN)/python scripts/package_extension.py --dist build/web-ext-lint --unpacked >/dev/null
+	$(WEB_EXT) lint --source-dir build/web-ext-lint/firefox --no-config-discovery
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
@@ -46,8 +56,9 @@ unit: $(DEV_STAMP)
 node-test:
 	node --test extension/tests/
 
-test: $(DEV_STAMP) system-deps lint typecheck
-	$(BIN)/pytest -q
+# The Firefox tests load the zip `make extension` just wrote, and may not skip under make test.
+test: $(DEV_STAMP) system-deps lint typecheck extension
+	LINKGUARD_REQUIRE_FIREFOX=1 LINKGUARD_EXTENSION_DIST=dist $(BIN)/pytest -q
 	node --test extension/tests/
 
 bench: $(DEV_STAMP)
@@ -68,4 +79,4 @@ extension: $(RUNTIME_STAMP)
 	$(BIN)/python scripts/package_extension.py
 
 clean:
-	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) dist build tools/web-ext/node_modules .pytest_cache .mypy_cache .ruff_cache

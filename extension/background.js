@@ -6,6 +6,7 @@ import { createDispatcher } from "./lib/dispatch.js";
 import { routes } from "./features/messages.js";
 import { checkUnseenTabs, onBeforeNavigate, onCommitted, onErrorOccurred, onTabRemoved } from "./features/navigation.js";
 import { install as installMenus, onClicked as onMenuClicked } from "./features/menus.js";
+import { register as registerRequestHold } from "./features/prerequest.js";
 
 function logError(where) {
   return (error) => console.warn(`Link Guard: ${where} failed`, error);
@@ -25,4 +26,5 @@ ext.storage.onChanged.addListener((changes, area) => {
   // Menu titles follow the student's language.
   if (area === "managed" || (area === "local" && changes.settings)) installMenus().catch(logError("menus"));
 });
+registerRequestHold(); // Firefox: blocking webRequest holds a top-level request until its check answers
 checkUnseenTabs().catch(logError("open tabs check")); // after the listeners: see navigation.js

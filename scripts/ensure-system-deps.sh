@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the programs the test suites drive are installed: redis-server (real Redis for the
-# cache/report tests), node (the extension's unit tests) and chromium (the browser tests).
+# cache/report tests), node and npm (the extension's unit tests, web-ext lint), chromium and
+# firefox-esr (the browser tests).
 # Missing ones are installed with apt-get when we are root (or have sudo) and
 # LINKGUARD_NO_APT is unset; otherwise we stop and say what to install.
 set -euo pipefail
@@ -9,7 +10,9 @@ need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -22,6 +22,7 @@ GECKO_ID = "{e240f320-6686-4bc9-a3cd-d70f5199a4c4}"
 # data_collection_permissions key (140; 142 on Android), per addons-linter.
 GECKO_MIN_VERSION = "140.0"
 GECKO_ANDROID_MIN_VERSION = "142.0"
+FIREFOX_PERMISSIONS = ("webRequest", "webRequestBlocking")
 EXCLUDED_DIRS = {"tests"}  # node tests are not shipped
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # earliest zip timestamp: the same tree gives the same bytes
 VERSION = re.compile(r"^\d+(\.\d+){0,3}$")
@@ -103,6 +104,9 @@ def firefox_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
         out.pop(chrome_only, None)
     # Firefox reads policy values from policies.json without a schema file.
     out.pop("storage", None)
+    # Firefox keeps blocking webRequest in MV3: features/prerequest.js holds a main-frame request
+    # until its check answers. Chrome refuses webRequestBlocking outside policy installs.
+    out["permissions"] = [*out.get("permissions", []), *FIREFOX_PERMISSIONS]
     out["browser_specific_settings"] = {
         "gecko": {
             "id": GECKO_ID,

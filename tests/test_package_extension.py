@@ -71,6 +71,17 @@ def test_firefox_manifest_drops_chrome_only_keys(built: dict[str, Path], absent:
     assert "service_worker" not in manifest["background"]
 
 
+@pytest.mark.parametrize(("browser", "blocking"), [("chrome", False), ("firefox", True)])
+def test_only_firefox_asks_for_blocking_webrequest(
+    built: dict[str, Path], browser: str, blocking: bool
+) -> None:
+    # Chrome MV3 refuses webRequestBlocking outside policy installs; Firefox holds requests with it.
+    permissions = manifest_in(built[browser])["permissions"]
+    assert ("webRequestBlocking" in permissions) is blocking
+    assert ("webRequest" in permissions) is blocking
+    assert {"storage", "webNavigation", "contextMenus"} <= set(permissions)
+
+
 def test_chrome_keeps_the_key_unless_built_for_the_store(
     built: dict[str, Path], tmp_path: Path
 ) -> None:

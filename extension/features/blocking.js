@@ -185,3 +185,11 @@ export function endAllowOnce(tabId) {
     }
   });
 }
+
+/** Whether the tab holds a "proceed once" allowance for `url`, used by its navigation or not yet. */
+export function proceedsTo(tabId, url) {
+  return serial(async () => {
+    const t = await table();
+    return Boolean(t.proceed[tabId] && t.proceed[tabId].url === url);
+  });
+}

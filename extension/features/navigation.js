@@ -4,6 +4,7 @@ import { ext, readArea, warningUrl, writeArea, isFirefox } from "./browser.js";
 import { getSettings } from "./state.js";
 import { check } from "./checker.js";
 import { navigationStarted, navigationEnded, endAllowOnce } from "./blocking.js";
+import { settledByHold } from "./prerequest.js";
 import { actionFor, blocksNavigation, cacheUrl, isCheckable } from "../lib/verdict.js";
 
 const latest = new Map(); // tabId -> URL of its newest top-level navigation
@@ -80,7 +81,8 @@ async function decide(tabId, url, settings, startedAt) {
   await updateTab(tabId, { url, kind: action.kind, verdict: action.verdict || null });
   if (fine) await noteSafe(tabId, url, startedAt);
   setBadge(tabId, action.kind);
-  if (blocksNavigation(action)) {
+  const held = blocksNavigation(action) && settledByHold(tabId, url); // Firefox: see prerequest.js
+  if (blocksNavigation(action) && !(held && (await held))) {
     // Without webRequestBlocking (MV3) the request may already be on its way; the tab still never shows it.
     await ext.tabs.update(tabId, { url: warningUrl(url) }).catch(() => {});
   }

@@ -23,6 +23,7 @@ from tests.e2e.harness import MAPPED_HOSTS, POLICY_DIR, POLICY_PREFIX, PageServe
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
 CHROMIUM = "/usr/bin/chromium"
+REQUIRE_FIREFOX = "LINKGUARD_REQUIRE_FIREFOX"  # set by make test: Firefox tests may not skip
 EXTENSION_ID = "mbejjpmkakjoconhldjellihgnllakcp"  # fixed by the manifest's "key"
 SCREENSHOTS_ENV = (
     "LINKGUARD_E2E_SCREENSHOTS"  # e.g. docs/images: where the run saves current screenshots
@@ -71,7 +72,9 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     lists = root / "blocklists"
     copy_blocklists(lists)
     (lists / "e2e").mkdir()
-    (lists / "e2e/phishing.txt").write_text("# browser tests\nevil-phish.test\n", encoding="utf-8")
+    (lists / "e2e/phishing.txt").write_text(
+        "# browser tests\nevil-phish.test\nevil-phish-typed.test\n", encoding="utf-8"
+    )
     with (lists / "lists.toml").open("a", encoding="utf-8") as f:
         f.write(E2E_LIST)
     port = free_port()
@@ -263,6 +266,16 @@ def launch(
     yield _launch
     for context in contexts:
         context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under make test (LINKGUARD_REQUIRE_FIREFOX set) a skipped Firefox test is a failure."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.skipped and os.environ.get(REQUIRE_FIREFOX) and item.get_closest_marker("firefox"):
+        report.outcome = "failed"
+        report.longrepr = f"a Firefox test may not skip under make test: {report.longrepr}"
 
 
 @pytest.fixture
