@@ -13,7 +13,7 @@ from typing import Protocol
 from service.core import urls
 from service.core.errors import InvalidURL
 from service.core.model import Assessment, Hop, Signal, Verdict
-from service.detect import codec, redirects, scoring
+from service.detect import codec, redirects, scoring, wrappers
 from service.resolve.resolver import Chain, Resolver
 from service.store.cache import Cache
 from service.upkeep.loader import Lists
@@ -134,21 +134,27 @@ class Assessor:
     ) -> Assessment:
         subject = scoring.subject_for(url, lists.index)
         verdict = scoring.score(subject, lists.reference)
-        hops: tuple[Hop, ...] = (Hop(url.canonical, None, "start"),)
-        final_url = url.canonical
-        if self._resolver is not None and redirects.should_resolve(
+        # Offline: a wrapper's inner URL is its next hop, whatever the mode.
+        unwrapped, inner = unwrapped_chain(url, raw, lists)
+        chain = unwrapped
+        if inner is not None and inner is not url:
+            subject = scoring.subject_for(inner, lists.index)
+        if self._resolver is not None and inner is not None and redirects.should_resolve(
             mode,
-            host=url.host,
-            registrable=url.registrable,
-            offline_score=verdict.score,
+            host=inner.host,
+            registrable=inner.registrable,
+            offline_score=scoring.score(subject, lists.reference).score,
             allowlisted=subject.match.allowed,
             shorteners=lists.reference.shorteners,
         ):
-            chain = await self._resolver.resolve_chain(
-                fetch_url(url), shorteners=lists.reference.shorteners
+            walked = await self._resolver.resolve_chain(
+                fetch_url(inner), shorteners=lists.reference.shorteners,
+                wrappers=lists.reference.wrappers,
             )
+            chain = joined(chain, walked, lists)
+        if len(chain.hops) > 1 or chain is not unwrapped:
             verdict = chain_verdict(url, verdict, chain, lists)
-            hops, final_url = chain.hops, chain.final_url
+        hops, final_url = chain.hops, chain.final_url
         ttl = ttl_for(verdict)
         result = Assessment(
             url=raw,
@@ -162,6 +168,32 @@ class Assessor:
         )
         await self._cache.set(key, codec.encode(result, expires_at=self._clock() + ttl), ttl)
         return result
+
+
+def unwrapped_chain(url: urls.URL, raw: str, lists: Lists) -> tuple[Chain, urls.URL | None]:
+    """The start hop and the URLs known wrappers carry inside it (none for an ordinary link),
+    and where a resolver would go on: the innermost web URL, or None when the innermost is a
+    `javascript:`-style target (then the outcome is "blocked_target")."""
+    start = Hop(url.canonical, None, "start")
+    inner = wrappers.unwrap_hops(raw.strip(), lists.reference.wrappers)
+    if not inner:
+        return Chain((start,), url.canonical, "ok"), url
+    hops = (start, *inner)
+    blocked = not inner[-1].url.startswith(("http:", "https:"))
+    outcome = "blocked_target" if blocked else "ok"
+    signals = redirects.chain_signals(hops, shorteners=lists.reference.shorteners,
+                                      outcome=outcome)
+    target = None if blocked else urls.parse(inner[-1].url)
+    return Chain(hops, hops[-1].url, outcome, "", signals), target
+
+
+def joined(unwrapped: Chain, walked: Chain, lists: Lists) -> Chain:
+    """The unwrap hops, then the walk that started from the innermost URL; signals over all."""
+    hops = (*unwrapped.hops[:-1], dataclasses.replace(walked.hops[0], via=unwrapped.hops[-1].via),
+            *walked.hops[1:]) if walked.hops else unwrapped.hops
+    signals = redirects.chain_signals(hops, shorteners=lists.reference.shorteners,
+                                      outcome=walked.outcome)
+    return Chain(hops, walked.final_url, walked.outcome, walked.detail, signals)
 
 
 def fetch_url(url: urls.URL) -> str:

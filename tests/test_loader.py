@@ -108,6 +108,7 @@ def test_shipped_manifest_names_the_reference_files_with_attribution() -> None:
         "protected",
         "lure_keywords",
         "message_patterns",
+        "wrappers",
     }
     assert manifest.reference["protected"].file == "reference/protected.toml"
     assert manifest.reference["lure_keywords"].file == "reference/lure-keywords.txt"

@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover - imports for annotations only
     from service.detect.lookalike import TargetTable
     from service.detect.lures import LureRules
     from service.detect.message import MessageRules
+    from service.detect.wrappers import WrapperTable
     from service.lists.index import Match
 
 Level = Literal["safe", "suspicious", "dangerous"]
@@ -53,7 +54,8 @@ class Hop:
     """One step of a redirect chain as the student would travel it.
 
     `via` says how we got here: "start", "location" (3xx), "refresh" (header),
-    "meta" (<meta http-equiv=refresh>) or "script" (location.href=...).
+    "meta" (<meta http-equiv=refresh>), "script" (location.href=...) or "unwrap" (the URL
+    a known link wrapper carries in its query, read offline: service/detect/wrappers.py).
     `status` is the HTTP status this URL answered with (None when it was not fetched).
     """
 
@@ -104,6 +106,7 @@ class Reference:
     targets: TargetTable | None = None
     lures: LureRules | None = None
     messages: MessageRules | None = None
+    wrappers: WrapperTable | None = None  # link wrappers to unwrap (None: unwrap nothing)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,8 @@ from yarl import URL
 
 from service.core.errors import ConfigError
 from service.core.model import Hop, Signal
-from service.detect import redirects
+from service.detect import redirects, wrappers
+from service.detect.wrappers import WrapperTable
 from service.resolve import guard
 from service.resolve.connector import (
     HEADERS,
@@ -131,16 +132,23 @@ class Resolver:
         if self._owns_session:
             await self._session.close()
 
-    async def resolve_chain(self, url: str, *, shorteners: frozenset[str] | None = None) -> Chain:
+    async def resolve_chain(
+        self,
+        url: str,
+        *,
+        shorteners: frozenset[str] | None = None,
+        wrappers: WrapperTable | None = None,
+    ) -> Chain:
         """Follow `url`; concurrent calls for the same URL share one walk (single flight).
 
         `shorteners` (the served lists' set, which a reload may change) names shortener hops in
-        the chain's signals; without it the set given at construction is used.
+        the chain's signals; without it the set given at construction is used. A hop that a
+        known wrapper in `wrappers` carries is unwrapped offline: the wrapper is never fetched.
         """
         task = self._inflight.get(url)
         if task is None:
             known = self.shorteners if shorteners is None else shorteners
-            task = asyncio.create_task(self._resolve(url, known))
+            task = asyncio.create_task(self._resolve(url, known, wrappers))
             self._inflight[url] = task
             task.add_done_callback(lambda done: self._forget(url, done))
         # shield: one impatient caller must not cancel the walk the others are waiting for
@@ -150,11 +158,13 @@ class Resolver:
         if self._inflight.get(url) is task:
             del self._inflight[url]
 
-    async def _resolve(self, url: str, shorteners: frozenset[str]) -> Chain:
+    async def _resolve(
+        self, url: str, shorteners: frozenset[str], table: WrapperTable | None
+    ) -> Chain:
         walk = _Walk()
         try:
             async with asyncio.timeout(self._settings.resolve_timeout):
-                outcome, detail = await self._walk(url, walk)
+                outcome, detail = await self._walk(url, walk, table)
         except TimeoutError:
             outcome = "timeout"
             detail = f"no destination within {self._settings.resolve_timeout:g} s"
@@ -168,7 +178,7 @@ class Resolver:
             self._on_chain(chain)
         return chain
 
-    async def _walk(self, url: str, walk: _Walk) -> tuple[str, str]:
+    async def _walk(self, url: str, walk: _Walk, table: WrapperTable | None) -> tuple[str, str]:
         try:
             current = _clean(URL(url))
         except (ValueError, TypeError):
@@ -184,13 +194,15 @@ class Resolver:
             if refusal is not None:
                 return "blocked_target", refusal.detail
             walk.seen.add(text)
-            result = await self._fetch(current)
-            if isinstance(result, _Failed):
-                return result.outcome, result.detail
-            walk.hops[-1] = Hop(text, result.status, via)
-            step = redirects.next_hop(text, result.status, result.headers, result.body)
+            step = _unwrapped(text, table)
             if step is None:
-                return "ok", ""
+                result = await self._fetch(current)
+                if isinstance(result, _Failed):
+                    return result.outcome, result.detail
+                walk.hops[-1] = Hop(text, result.status, via)
+                step = redirects.next_hop(text, result.status, result.headers, result.body)
+                if step is None:
+                    return "ok", ""
             try:
                 current = _clean(URL(step.url))
             except (ValueError, TypeError):
@@ -232,6 +244,14 @@ class Resolver:
                     raw, headers.get("Content-Encoding"), self._settings.resolve_max_body
                 )
             return _Fetched(resp.status, headers, body)
+
+
+def _unwrapped(url: str, table: WrapperTable | None) -> redirects.NextHop | None:
+    found = wrappers.unwrap_once(url, table)
+    if found is None:
+        return None
+    # A `javascript:` target keeps its scheme only; the guard then refuses it like any other.
+    return redirects.NextHop(found.url, "unwrap")
 
 
 async def _read_head(resp: aiohttp.ClientResponse, limit: int) -> bytes:

@@ -21,6 +21,7 @@ from service.core.model import Reference
 from service.detect.lures import build_rules
 from service.detect.message import build_message_rules
 from service.detect.targets import TargetTable, build_targets, build_targets_from_domains
+from service.detect.wrappers import build_wrappers
 from service.lists.entries import ListSpec, Manifest, iter_list, parse_list, parse_manifest
 from service.lists.formats import LineError, Report
 from service.lists.index import Index, IndexBuilder
@@ -158,6 +159,7 @@ def _reference(
     tlds = text("suspicious_tlds")
     keywords = text("lure_keywords", optional=True)
     patterns = text("message_patterns", optional=True)
+    wrappers = text("wrappers", optional=True)
     if override is not None:
         domains = _decode(seen.read(Path(override), "protected targets override"), override)
         names = [line.split("#")[0].strip() for line in domains.splitlines()]
@@ -172,6 +174,7 @@ def _reference(
         targets=table,
         lures=build_rules(),
         messages=None if patterns is None else build_message_rules(patterns),
+        wrappers=None if wrappers is None else build_wrappers(wrappers),
     )
 
 

@@ -21,7 +21,7 @@ from service.web.routes import MAX_COMMENT_INPUT
 
 Schema = dict[str, Any]
 
-VIAS = ("start", "location", "refresh", "meta", "script")
+VIAS = ("start", "location", "refresh", "meta", "script", "unwrap")
 NULLABLE_STRING: Schema = {"type": ["string", "null"]}
 
 
