@@ -7,6 +7,7 @@ import { routes } from "./features/messages.js";
 import { checkUnseenTabs, onBeforeNavigate, onCommitted, onErrorOccurred, onTabRemoved } from "./features/navigation.js";
 import { install as installMenus, onClicked as onMenuClicked } from "./features/menus.js";
 import { register as registerRequestHold } from "./features/prerequest.js";
+import * as travel from "./features/travel.js";
 
 function logError(where) {
   return (error) => console.warn(`Link Guard: ${where} failed`, error);
@@ -18,6 +19,9 @@ ext.runtime.onMessage.addListener(
 ext.webNavigation.onBeforeNavigate.addListener((d) => onBeforeNavigate(d).catch(logError("navigation check")));
 ext.webNavigation.onCommitted.addListener((d) => onCommitted(d).catch(logError("commit")));
 ext.webNavigation.onErrorOccurred.addListener((d) => onErrorOccurred(d).catch(logError("navigation error")));
+ext.webRequest.onBeforeRedirect.addListener((d) => travel.onBeforeRedirect(d).catch(logError("redirect check")), travel.REDIRECT_FILTER);
+ext.webNavigation.onCommitted.addListener((d) => travel.onCommitted(d).catch(logError("arrival check")));
+ext.webNavigation.onHistoryStateUpdated.addListener((d) => travel.onHistoryStateUpdated(d).catch(logError("history check")));
 ext.tabs.onRemoved.addListener((tabId) => onTabRemoved(tabId).catch(logError("tab removed")));
 ext.contextMenus.onClicked.addListener((info, tab) => onMenuClicked(info, tab).catch(logError("context menu")));
 ext.runtime.onInstalled.addListener(() => installMenus().catch(logError("menus")));

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,7 +15,8 @@ from service.core.model import Hop
 from service.detect import wrappers
 from service.detect.wrappers import unwrap_hops
 
-REFERENCE = Path(__file__).resolve().parent.parent / "blocklists" / "reference" / "wrappers.json"
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "blocklists" / "reference" / "wrappers.json"
 TABLE = wrappers.build_wrappers(REFERENCE.read_text(encoding="utf-8"))
 BAD = "https://evil-phish.test/login?a=1&b=2"
 
@@ -152,3 +156,18 @@ def test_a_broken_table_is_a_list_error(text: str) -> None:
 def test_the_table_says_where_it_came_from() -> None:
     assert TABLE.source == "https://github.com/ClearURLs/Rules"
     assert len(TABLE.commit) == 40
+
+
+SHARED = json.loads((ROOT / "extension/tests/unwrap-cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("link", "inner"), SHARED["cases"])
+def test_the_extension_s_shared_cases_agree(link: str, inner: list[str]) -> None:
+    # extension/tests/unwrap.test.mjs runs the same table through extension/lib/unwrap.js
+    assert [h.url for h in unwrap_hops(link, TABLE)] == inner
+
+
+def test_the_extension_s_copy_of_the_patterns_is_current() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "scripts/wrappers.py"), "extension",
+                           "--check"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -2,7 +2,8 @@
 
 import { ext, warningUrl } from "./browser.js";
 import { getSettings, getTranslator, getLang, saveSettings } from "./state.js";
-import { check, checkMany } from "./checker.js";
+import { check } from "./checker.js";
+import { checkLinks } from "./precheck.js";
 import { allowOnce } from "./blocking.js";
 import { backToSafety, openNextTo, pageAction } from "./navigation.js";
 import { actionFor, canProceed, markerFor, proceedTarget } from "../lib/verdict.js";
@@ -130,7 +131,7 @@ export const routes = {
       const { values } = await getSettings();
       if (!values.precheck) return { disabled: true };
       const urls = Array.isArray(msg.urls) ? msg.urls.filter((u) => typeof u === "string").slice(0, MAX_LINKS_PER_MESSAGE) : [];
-      const answers = await checkMany(urls);
+      const answers = await checkLinks(urls);
       const t = await getTranslator();
       const verdicts = {};
       for (const [url, result] of answers) {

@@ -16,6 +16,11 @@ async function tabs() {
   return readArea("session", "tabs", {});
 }
 
+/** The URL of the tab's newest top-level navigation we check (features/travel.js compares arrivals with it). */
+export function latestUrl(tabId) {
+  return latest.get(tabId);
+}
+
 export async function tabState(tabId) {
   return (await tabs())[tabId] || null;
 }

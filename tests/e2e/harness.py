@@ -10,13 +10,14 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
 
 # Hosts the browser maps to the page server (Chromium --host-resolver-rules). Real-looking names are
 # needed where the detectors look at a real registrable domain (faceb00k.com vs facebook.com).
-MAPPED_HOSTS = ("*.test", "faceb00k.com", "zalo.me")
+MAPPED_HOSTS = ("*.test", "faceb00k.com", "zalo.me", "l.facebook.com")
 
 # Chromium on Linux reads managed policy (including 3rdparty extension policy) from here.
 POLICY_DIR = Path("/etc/chromium/policies/managed")
@@ -78,6 +79,31 @@ def timing_page(n: int = 60) -> str:
     return _page("Timing", f"<h1>Timing</h1><p>{items}</p>", script)
 
 
+def wrapped(url: str) -> str:
+    """`url` the way Facebook and Messenger hand it out: through l.facebook.com/l.php."""
+    return f"http://l.facebook.com/l.php?u={quote(url, safe='')}&h=AT0e2e"
+
+
+def wrapped_page(target: str) -> str:
+    return _page("Chat", f"<p><a id='wrapped' href='{html.escape(wrapped(target))}'>a gift</a></p>")
+
+
+def redirect(request: web.Request) -> web.Response | None:
+    """Redirect tricks any host plays: /go/302|meta|script?to=URL, and l.facebook.com/l.php?u=URL."""
+    if request.host.split(":")[0].lower() == "l.facebook.com" and request.path == "/l.php":
+        return web.Response(status=302, headers={"Location": request.query.get("u", "/")})
+    to = request.query.get("to", "/")
+    if request.path == "/go/302":
+        return web.Response(status=302, headers={"Location": to})
+    if request.path == "/go/meta":
+        meta = f"<meta http-equiv='refresh' content='0;url={html.escape(to)}'>"
+        return web.Response(text=_page("Moving", meta), content_type="text/html")
+    if request.path == "/go/script":
+        script = f"location.href = {json.dumps(to)};"
+        return web.Response(text=_page("Moving", "", script), content_type="text/html")
+    return None
+
+
 class PageServer:
     """Serves every mapped host from one loopback port and counts page requests per Host header.
 
@@ -99,6 +125,11 @@ class PageServer:
             return web.Response(status=404)
         self.hits[host] += 1
         self.paths.append((host, request.path_qs))
+        if (moved := redirect(request)) is not None:
+            return moved
+        if request.path == "/wrapped":
+            return web.Response(text=wrapped_page(request.query.get("to", SAFE)),
+                                content_type="text/html", charset="utf-8")
         routes: dict[tuple[str, str], Callable[[], str]] = {
             ("school.test", "/links"): links_page,
             ("school.test", "/many"): many_links_page,
