@@ -89,7 +89,7 @@ def wrapped_page(target: str) -> str:
 
 
 def redirect(request: web.Request) -> web.Response | None:
-    """Redirect tricks any host plays: /go/302|meta|script?to=URL, and l.facebook.com/l.php?u=URL."""
+    """Redirect tricks of any host: /go/302|meta|script?to=URL, and l.facebook.com/l.php?u=URL."""
     if request.host.split(":")[0].lower() == "l.facebook.com" and request.path == "/l.php":
         return web.Response(status=302, headers={"Location": request.query.get("u", "/")})
     to = request.query.get("to", "/")
