@@ -8,12 +8,19 @@ import { latestUrl, onBeforeNavigate, tabState } from "./navigation.js";
 
 const WEB = /^https?:\/\//iu;
 
-/** The tab arrived at `raw` without a navigation start we checked: check it as one. */
-export function arrived(tabId, raw, timeStamp = Date.now()) {
-  if (typeof tabId !== "number" || tabId < 0 || typeof raw !== "string" || !WEB.test(raw)) return Promise.resolve();
+/**
+ * The tab arrived at `raw` without a navigation start we checked: check it as one. Within the origin of a page
+ * the student chose to proceed to, it is part of that visit (its own redirect to `/login/`, its pushState):
+ * warning again there would make "proceed once" useless. Another origin is always checked.
+ */
+export async function arrived(tabId, raw, timeStamp = Date.now()) {
+  if (typeof tabId !== "number" || tabId < 0 || typeof raw !== "string" || !WEB.test(raw)) return;
   const url = cacheUrl(raw);
-  if (url === null || latestUrl(tabId) === url) return Promise.resolve(); // the URL checked, or being checked
-  return onBeforeNavigate({ tabId, frameId: 0, url: raw, timeStamp });
+  if (url === null || latestUrl(tabId) === url) return; // the URL checked, or being checked
+  const state = await tabState(tabId);
+  if (latestUrl(tabId) === url) return; // (checked meanwhile)
+  if (state && state.kind === "proceeded" && sameOrigin(state.url, url)) return;
+  await onBeforeNavigate({ tabId, frameId: 0, url: raw, timeStamp });
 }
 
 /** A top-level request is redirected by its server (3xx): the next URL is checked before it loads. */
@@ -28,16 +35,10 @@ export function onCommitted(details) {
   return arrived(details.tabId, details.url, details.timeStamp);
 }
 
-/**
- * history.pushState/replaceState changed the address: the new one is checked (lists hold paths too). The
- * browser keeps such a change on the page's origin, so on a page the student chose to proceed to, it is part
- * of that visit: warning again at the page's own pushState would make "proceed once" useless on web apps.
- */
-export async function onHistoryStateUpdated(details) {
-  if (details.frameId !== 0) return;
-  const state = await tabState(details.tabId);
-  if (state && state.kind === "proceeded" && sameOrigin(state.url, details.url)) return;
-  await arrived(details.tabId, details.url, details.timeStamp);
+/** history.pushState/replaceState changed the address (on the page's origin): checked too, lists hold paths. */
+export function onHistoryStateUpdated(details) {
+  if (details.frameId !== 0) return Promise.resolve();
+  return arrived(details.tabId, details.url, details.timeStamp);
 }
 
 function sameOrigin(a, b) {
