@@ -137,13 +137,15 @@ class Assessor:
         # Offline: a wrapper's inner URL is its next hop, whatever the mode.
         unwrapped, inner = unwrapped_chain(url, raw, lists)
         chain = unwrapped
-        if inner is not None and inner is not url:
+        inner_score = verdict.score
+        if inner is not None and inner is not url:  # the policy is the inner URL's
             subject = scoring.subject_for(inner, lists.index)
+            inner_score = scoring.score(subject, lists.reference).score
         if self._resolver is not None and inner is not None and redirects.should_resolve(
             mode,
             host=inner.host,
             registrable=inner.registrable,
-            offline_score=scoring.score(subject, lists.reference).score,
+            offline_score=inner_score,
             allowlisted=subject.match.allowed,
             shorteners=lists.reference.shorteners,
         ):
@@ -175,7 +177,7 @@ def unwrapped_chain(url: urls.URL, raw: str, lists: Lists) -> tuple[Chain, urls.
     and where a resolver would go on: the innermost web URL, or None when the innermost is a
     `javascript:`-style target (then the outcome is "blocked_target")."""
     start = Hop(url.canonical, None, "start")
-    inner = wrappers.unwrap_hops(raw.strip(), lists.reference.wrappers)
+    inner = wrappers.unwrap_hops(raw.strip(), lists.reference.wrappers, url)
     if not inner:
         return Chain((start,), url.canonical, "ok"), url
     hops = (start, *inner)

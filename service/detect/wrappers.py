@@ -43,6 +43,9 @@ class WrapperTable:
     providers: tuple[Provider, ...]
     source: str = ""
     commit: str = ""
+    # Every urlPattern in one alternation: one C-level pass tells an ordinary link (nearly all
+    # of them) from a candidate before any per-provider work.
+    any_host: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,9 @@ def build_wrappers(text: str) -> WrapperTable:
         )
     except (ValueError, KeyError, TypeError, AttributeError, re.error) as exc:
         raise ListError(f"reference 'wrappers': not a wrapper table ({exc})") from None
-    return WrapperTable(providers, str(doc.get("source", "")), str(doc.get("commit", "")))
+    union = "|".join(f"(?:{p.url_pattern.pattern})" for p in providers) or "(?!)"
+    return WrapperTable(providers, str(doc.get("source", "")), str(doc.get("commit", "")),
+                        re.compile(union, re.IGNORECASE))
 
 
 def _names_host(provider: Provider, scheme: str, host: str, registrable: str) -> bool:
@@ -113,13 +118,18 @@ def _inner(value: str, provider: str) -> Unwrapped | None:
     return Unwrapped(value, provider)
 
 
-def unwrap_once(raw: str, table: WrapperTable | None) -> Unwrapped | None:
-    """The URL `raw` wraps, if a provider's pattern says so; None for an ordinary link."""
+def unwrap_once(
+    raw: str, table: WrapperTable | None, parsed: urls.URL | None = None
+) -> Unwrapped | None:
+    """The URL `raw` wraps, if a provider's pattern says so; None for an ordinary link.
+    `parsed` is `urls.parse(raw)` when the caller has it already."""
     if table is None or not table.providers:
         return None
     try:
-        parsed = urls.parse(raw)
+        parsed = parsed or urls.parse(raw)
     except InvalidURL:
+        return None
+    if table.any_host is not None and not table.any_host.match(f"{parsed.scheme}://{parsed.host}/"):
         return None
     tail = urlsplit(raw.strip() if "://" in raw else "http://" + raw.strip())
     query = f"?{tail.query}" if tail.query else ""
@@ -136,13 +146,16 @@ def unwrap_once(raw: str, table: WrapperTable | None) -> Unwrapped | None:
     return None
 
 
-def unwrap_hops(raw: str, table: WrapperTable | None) -> tuple[Hop, ...]:
+def unwrap_hops(
+    raw: str, table: WrapperTable | None, parsed: urls.URL | None = None
+) -> tuple[Hop, ...]:
     """Every wrapped URL inside `raw`, outermost first, as `unwrap` hops (nested, bounded)."""
     hops: list[Hop] = []
     seen = {raw}
     current = raw
     for _ in range(MAX_NESTED):
-        found = unwrap_once(current, table)
+        found = unwrap_once(current, table, parsed)
+        parsed = None
         if found is None or found.url in seen:
             break
         hops.append(Hop(found.url, None, "unwrap"))
