@@ -3,23 +3,14 @@
 // (webNavigation.onHistoryStateUpdated). Client redirects (meta refresh, script) start navigations of their
 // own, which navigation.js checks already. A bad stop sends the tab to the warning page like any navigation.
 
-import { cacheUrl } from "../lib/verdict.js";
+import { arrivalToCheck } from "../lib/arrival.js";
 import { latestUrl, onBeforeNavigate, tabState } from "./navigation.js";
 
-const WEB = /^https?:\/\//iu;
-
-/**
- * The tab arrived at `raw` without a navigation start we checked: check it as one. Within the origin of a page
- * the student chose to proceed to, it is part of that visit (its own redirect to `/login/`, its pushState):
- * warning again there would make "proceed once" useless. Another origin is always checked.
- */
+/** The tab arrived at `raw` without a navigation start we checked: check it as one (lib/arrival.js says when). */
 export async function arrived(tabId, raw, timeStamp = Date.now()) {
-  if (typeof tabId !== "number" || tabId < 0 || typeof raw !== "string" || !WEB.test(raw)) return;
-  const url = cacheUrl(raw);
-  if (url === null || latestUrl(tabId) === url) return; // the URL checked, or being checked
+  if (typeof tabId !== "number" || tabId < 0 || arrivalToCheck(raw, latestUrl(tabId), null) === null) return;
   const state = await tabState(tabId);
-  if (latestUrl(tabId) === url) return; // (checked meanwhile)
-  if (state && state.kind === "proceeded" && sameOrigin(state.url, url)) return;
+  if (arrivalToCheck(raw, latestUrl(tabId), state) === null) return; // (latest may have moved meanwhile)
   await onBeforeNavigate({ tabId, frameId: 0, url: raw, timeStamp });
 }
 
@@ -39,14 +30,6 @@ export function onCommitted(details) {
 export function onHistoryStateUpdated(details) {
   if (details.frameId !== 0) return Promise.resolve();
   return arrived(details.tabId, details.url, details.timeStamp);
-}
-
-function sameOrigin(a, b) {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
 }
 
 /** The filter for webRequest.onBeforeRedirect: top-level web requests only. */
