@@ -106,7 +106,9 @@ def firefox_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
     out.pop("storage", None)
     # Firefox keeps blocking webRequest in MV3: features/prerequest.js holds a main-frame request
     # until its check answers. Chrome refuses webRequestBlocking outside policy installs.
-    out["permissions"] = [*out.get("permissions", []), *FIREFOX_PERMISSIONS]
+    # (`webRequest` is in the shared manifest already, observe-only, for the redirect checks.)
+    kept = out.get("permissions", [])
+    out["permissions"] = [*kept, *(p for p in FIREFOX_PERMISSIONS if p not in kept)]
     out["browser_specific_settings"] = {
         "gecko": {
             "id": GECKO_ID,
