@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import fuzzing  # noqa: F401  (loads the hypothesis profile before any test module)
+import hypothesis
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from listcopy import copy_blocklists
@@ -27,6 +28,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     results and hide the mutant. Empty them first (docs/testing.md)."""
     if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
         return
+    # A failing property test need not shrink its example to say the mutant is caught.
+    phases = (hypothesis.Phase.explicit, hypothesis.Phase.reuse, hypothesis.Phase.generate)
+    hypothesis.settings.register_profile(
+        "mutate", hypothesis.settings.get_profile("ci"), phases=phases
+    )
+    hypothesis.settings.load_profile("mutate")
     for name, module in list(sys.modules.items()):
         if name.startswith("service."):
             for value in list(vars(module).values()):
