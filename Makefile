@@ -82,6 +82,20 @@ fuzz: $(DEV_STAMP)
 	LINKGUARD_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/pytest -q -s \
 		tests/test_properties.py tests/test_schemathesis.py tests/test_urls.py tests/test_lists.py
 
+# Mutation scores (docs/testing.md); not part of `make test`. mutmut over the pure core, then
+# Stryker over extension/lib and the warning page, each bounded by MUTATE_SECONDS; results are
+# kept, so a later run only retries what changed. Long: run it as `nohup make mutate > log &`.
+MUTATE_SECONDS ?= 5400
+MUTATE_JOBS ?= 2
+mutate: $(DEV_STAMP) $(NODE_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,mutate]'
+	mkdir -p reports/mutation
+	-timeout $(MUTATE_SECONDS) $(BIN)/mutmut run --max-children $(MUTATE_JOBS) \
+		> reports/mutation/mutmut.log 2>&1
+	-timeout $(MUTATE_SECONDS) node_modules/.bin/stryker run --concurrency $(MUTATE_JOBS) \
+		> reports/mutation/stryker.log 2>&1
+	$(BIN)/python scripts/mutation_report.py
+
 extension: $(RUNTIME_STAMP)
 	$(BIN)/python scripts/package_extension.py
 
