@@ -58,3 +58,40 @@ def test_a_shortener_listed_by_its_full_host_is_resolved() -> None:
                                     offline_score=0, allowlisted=False, shorteners=shorteners)
     assert not redirects.should_resolve("auto", host="www.school.test", registrable="school.test",
                                         offline_score=0, allowlisted=False, shorteners=shorteners)
+
+
+BASE = "http://a.test/p"
+# (status, headers, body, expected): the Location and refresh rules at their edges.
+EDGES = [
+    (302, {"Location": "\x01/next\x1f"}, None, NextHop("http://a.test/next", "location")),  # C0
+    (302, {"Location": "/ne\txt/pa\nge\r"}, None, NextHop("http://a.test/next/page", "location")),
+    (302, {"Location": "http:\\\\evil.test\\a"}, None, NextHop("http://evil.test/a", "location")),
+    (302, {"Location": "HTTPS:\\\\evil.test\\a"}, None, NextHop("HTTPS://evil.test/a", "location")),
+    (302, {"Location": "javascript:a\\b"}, None, NextHop("javascript:a\\b", "location")),
+    # a refresh that only moves within the page is a reload, not a hop
+    (200, {"Refresh": "0; url=#top"}, None, None),
+    (200, {"Refresh": "0; url=/p#a#b"}, None, None),
+    (200, {"Refresh": "0; url='/q'x'"}, None, NextHop("http://a.test/q", "refresh")),
+    (200, {"Content-Type": "text/html; charset=utf-8; x=y"},
+     b'<meta http-equiv="refresh" content="0;url=/m">', NextHop("http://a.test/m", "meta")),
+    (200, {"Content-Type": "text/html"}, b'<meta http-equiv="refresh" content>', None),
+]
+
+
+@pytest.mark.parametrize(("status", "headers", "body", "expected"), EDGES)
+def test_next_hop_edges(status: int, headers: dict[str, str], body: bytes | None,
+                        expected: NextHop | None) -> None:
+    assert next_hop(BASE, status, headers, body) == expected
+
+
+def test_shorteners_in_a_chain_match_by_host_or_by_registrable_domain() -> None:
+    hops = chain(("http://go.school.test/x", "start"), ("http://x.bit.test/y", "location"),
+                 ("https://shop.test/", "location"))
+    found = evidence(hops, "redirect.shortener", frozenset({"go.school.test", "bit.test"}))
+    assert found == {"host": "go.school.test", "count": "2"}
+
+
+def test_cross_domain_compares_the_first_hop_with_the_last() -> None:
+    hops = chain(("https://a.school.test/", "start"), ("https://b.school.test/", "location"),
+                 ("https://evil.test/", "location"))
+    assert evidence(hops, "redirect.cross_domain") == {"start": "school.test", "final": "evil.test"}
