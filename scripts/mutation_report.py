@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STRYKER_JSON = ROOT / "reports/mutation/stryker.json"
+STRYKER_REPORTS = ROOT / "reports/mutation"  # stryker*.json: one run, or a run in parts
 SURVIVORS_FILE = ROOT / "reports/mutation/survivors.txt"
 
 # Area -> (prefix of the mutant name or file path, target share of mutants killed).
@@ -71,15 +71,15 @@ def function_spans(path: Path, names: tuple[str, ...]) -> list[tuple[int, int]]:
 
 
 def stryker_results() -> list[tuple[str, int, str, str]]:
-    """(file, line, status, description) per mutant of the last Stryker run."""
-    if not STRYKER_JSON.is_file():
-        return []
-    report = json.loads(STRYKER_JSON.read_text(encoding="utf-8"))
+    """(file, line, status, description) per mutant of the last Stryker run(s)."""
+    files: dict[str, object] = {}
+    for path in sorted(STRYKER_REPORTS.glob("stryker*.json")):
+        files.update(json.loads(path.read_text(encoding="utf-8"))["files"])
     rows = []
-    for file, data in report["files"].items():
+    for file, data in files.items():
         rel = Path(file).resolve().relative_to(ROOT).as_posix() if Path(file).is_absolute() \
             else file
-        for m in data["mutants"]:
+        for m in data["mutants"]:  # type: ignore[attr-defined]
             line = m["location"]["start"]["line"]
             what = f"{m['mutatorName']}: {m.get('replacement', '')!r}"
             rows.append((rel, line, m["status"], what))
