@@ -71,19 +71,27 @@ def function_spans(path: Path, names: tuple[str, ...]) -> list[tuple[int, int]]:
 
 
 def stryker_results() -> list[tuple[str, int, str, str]]:
-    """(file, line, status, description) per mutant of the last Stryker run(s)."""
-    files: dict[str, object] = {}
+    """(file, line, status, description) per mutant of the last Stryker run(s): the JSON report
+    of a finished run, else what a stopped run's progress file (stryker-progress*.jsonl) holds."""
+    seen: dict[tuple[str, int, int, str, str], str] = {}
     for path in sorted(STRYKER_REPORTS.glob("stryker*.json")):
-        files.update(json.loads(path.read_text(encoding="utf-8"))["files"])
-    rows = []
-    for file, data in files.items():
-        rel = Path(file).resolve().relative_to(ROOT).as_posix() if Path(file).is_absolute() \
-            else file
-        for m in data["mutants"]:  # type: ignore[attr-defined]
-            line = m["location"]["start"]["line"]
-            what = f"{m['mutatorName']}: {m.get('replacement', '')!r}"
-            rows.append((rel, line, m["status"], what))
-    return rows
+        for file, data in json.loads(path.read_text(encoding="utf-8"))["files"].items():
+            where = Path(file)
+            rel = (where.relative_to(ROOT) if where.is_absolute() else where).as_posix()
+            for m in data["mutants"]:
+                start = m["location"]["start"]
+                key = (rel, start["line"], start["column"], m["mutatorName"],
+                       m.get("replacement", ""))
+                seen[key] = m["status"]
+    finished = {key[0] for key in seen}
+    for path in sorted(STRYKER_REPORTS.glob("stryker-progress*.jsonl")):
+        for text in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(text)
+            if row["file"] not in finished:
+                key = (row["file"], row["line"], row["column"], row["mutator"], row["replacement"])
+                seen[key] = row["status"]
+    return [(file, line, status, f"{mutator}: {replacement!r}")
+            for (file, line, _, mutator, replacement), status in seen.items()]
 
 
 def score(statuses: list[str], detected: set[str], uncounted: set[str]) -> tuple[int, int, int]:
@@ -92,8 +100,10 @@ def score(statuses: list[str], detected: set[str], uncounted: set[str]) -> tuple
 
 
 def line(area: str, killed: int, total: int, skipped: int, target: float) -> tuple[str, bool]:
-    share = killed / total if total else 0.0
-    ok = total > 0 and share >= target
+    if total == 0:  # nothing of this area ran within the time bound: no figure, no verdict
+        return f"  {area:<30}  none of its {skipped} mutants run yet", True
+    share = killed / total
+    ok = share >= target
     note = f", {skipped} not run" if skipped else ""
     return (f"  {area:<30} {killed:>5} / {total:<5} killed  {100 * share:5.1f} %"
             f"  (target {100 * target:.0f} %{note}) {'ok' if ok else 'UNDER TARGET'}", ok)
