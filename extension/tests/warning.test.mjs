@@ -111,9 +111,18 @@ test("warning page: reasons from the service are text, codes only in an attribut
 });
 
 test("warning page: no reasons says so, and a score that is not a number is not shown", async () => {
-  const doc = await openWarning("http://evil.test/", verdict({ ...DANGEROUS, reasons: "none", score: "99" }));
+  const doc = await openWarning("http://evil.test/", verdict({ ...DANGEROUS, reasons: "none", score: "99", redirects: "none" }));
   assert.deepEqual([...doc.querySelectorAll("#reason-list li")].map((li) => li.textContent), ["No details from the service."]);
   assert.equal(text(doc, "#score"), "");
+  assert.equal(doc.querySelectorAll("#hop-list > li").length, 0);
+  assert.equal(doc.getElementById("redirects").hidden, true);
+});
+
+test("warning page: a reason with neither message nor a string code is an empty line", async () => {
+  const doc = await openWarning("http://evil.test/", verdict({ ...DANGEROUS, reasons: [{}] }));
+  const item = doc.querySelector("#reason-list li");
+  assert.equal(item.dataset.code, "");
+  assert.equal(item.querySelector("strong").textContent, "");
 });
 
 test("warning page: the redirect chain shows every hop as text, with how it got there", async () => {
