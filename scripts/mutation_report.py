@@ -73,25 +73,26 @@ def function_spans(path: Path, names: tuple[str, ...]) -> list[tuple[int, int]]:
 def stryker_results() -> list[tuple[str, int, str, str]]:
     """(file, line, status, description) per mutant of the last Stryker run(s): the JSON report
     of a finished run, else what a stopped run's progress file (stryker-progress*.jsonl) holds."""
-    seen: dict[tuple[str, int, int, str, str], str] = {}
-    for path in sorted(STRYKER_REPORTS.glob("stryker*.json")):
+    seen: dict[tuple[str, str], tuple[int, str, str]] = {}  # (file, mutant id) -> row
+    reports: dict[str, list[dict[str, object]]] = {}  # file -> mutants of its latest report
+    for path in sorted(STRYKER_REPORTS.glob("stryker*.json"), key=lambda p: p.stat().st_mtime):
         for file, data in json.loads(path.read_text(encoding="utf-8"))["files"].items():
             where = Path(file)
             rel = (where.relative_to(ROOT) if where.is_absolute() else where).as_posix()
-            for m in data["mutants"]:
-                start = m["location"]["start"]
-                key = (rel, start["line"], start["column"], m["mutatorName"],
-                       m.get("replacement", ""))
-                seen[key] = m["status"]
+            reports[rel] = data["mutants"]
+    for rel, mutants in reports.items():
+        for m in mutants:
+            what = f"{m['mutatorName']}: {m.get('replacement', '')!r}"
+            seen[(rel, str(m["id"]))] = (m["location"]["start"]["line"], m["status"], what)
     finished = {key[0] for key in seen}
     for path in sorted(STRYKER_REPORTS.glob("stryker-progress*.jsonl")):
         for text in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(text)
-            if row["file"] not in finished:
-                key = (row["file"], row["line"], row["column"], row["mutator"], row["replacement"])
-                seen[key] = row["status"]
-    return [(file, line, status, f"{mutator}: {replacement!r}")
-            for (file, line, _, mutator, replacement), status in seen.items()]
+            if row["file"] not in finished:  # a stopped run: only files no finished report has
+                key = (row["file"], str(row.get("id", f"{row['line']}:{row['column']}")))
+                seen[key] = (row["line"], row["status"],
+                             f"{row['mutator']}: {row['replacement']!r}")
+    return [(file, line, status, what) for (file, _), (line, status, what) in seen.items()]
 
 
 def score(statuses: list[str], detected: set[str], uncounted: set[str]) -> tuple[int, int, int]:

@@ -15,6 +15,7 @@ class ProgressReporter {
 
   onMutantTested(result) {
     const row = {
+      id: result.id,
       file: relative(process.cwd(), result.fileName),
       line: result.location.start.line,
       column: result.location.start.column,
