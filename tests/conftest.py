@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import fuzzing  # noqa: F401  (loads the hypothesis profile before any test module)
+import hypothesis
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from listcopy import copy_blocklists
@@ -18,6 +20,26 @@ from service.settings import Settings
 os.environ["LINKGUARD_UPDATE_INTERVAL"] = "0"
 
 pytest_plugins = ["redis_fixtures"]  # real redis-server fixtures (tests/redis_fixtures.py)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under `make mutate` each mutant's tests run in a fork of a process that already ran the
+    suite, so the core's memo caches (functools.lru_cache) would answer with the unmutated
+    results and hide the mutant. Empty them first (docs/testing.md)."""
+    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
+    # A failing property test need not shrink its example to say the mutant is caught.
+    phases = (hypothesis.Phase.explicit, hypothesis.Phase.reuse, hypothesis.Phase.generate)
+    hypothesis.settings.register_profile(
+        "mutate", hypothesis.settings.get_profile("ci"), phases=phases
+    )
+    hypothesis.settings.load_profile("mutate")
+    for name, module in list(sys.modules.items()):
+        if name.startswith("service."):
+            for value in list(vars(module).values()):
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear):
+                    clear()
 
 TEST_PHISHING = """\
 # Test entries: hosts under .test and example domains only.

@@ -34,9 +34,9 @@ export function normalizeServiceUrl(raw) {
 
 /** Validate one value; returns the clean value or undefined when it is not acceptable. */
 export function validateValue(key, value) {
-  if (!(key in DEFAULTS)) return undefined;
+  if (!Object.hasOwn(DEFAULTS, key)) return undefined; // not inherited names: "toString" is no setting
   if (key === "serviceUrl") return normalizeServiceUrl(value) ?? undefined;
-  if (key in ENUMS) return ENUMS[key].includes(value) ? value : undefined;
+  if (Object.hasOwn(ENUMS, key)) return ENUMS[key].includes(value) ? value : undefined;
   if (typeof DEFAULTS[key] === "boolean") return typeof value === "boolean" ? value : undefined;
   if (key === "apiKey") return typeof value === "string" && value.length <= 256 && !/[\r\n]/u.test(value) ? value : undefined;
   return undefined;

@@ -126,3 +126,62 @@ test("policyWithin: an empty policy (none set) is an answer, not a missing one",
   assert.deepEqual(await policyWithin(Promise.resolve({}), async () => OLD, 50), {});
   assert.deepEqual(await policyWithin(later(500, SCHOOL), async () => ({}), 20), {});
 });
+
+// Edges of the service URL rule, found by `make mutate` (docs/testing.md).
+const SERVICE_URL_EDGES = [
+  ["   ", null],
+  [`https://linkguard.example/${"a".repeat(2048 - 26)}`, `https://linkguard.example/${"a".repeat(2048 - 26)}`], // 2048 exactly
+  [`https://linkguard.example/${"a".repeat(2048 - 25)}`, null], // 2049
+  ["https://user@linkguard.example/", null],
+  ["https://:pw@linkguard.example/", null],
+  ["https://linkguard.example/#top", null],
+  ["https://linkguard.example///", "https://linkguard.example"],
+  ["not a url", null],
+];
+for (const [raw, expected] of SERVICE_URL_EDGES) {
+  test(`normalizeServiceUrl edge (${raw.length} chars: ${JSON.stringify(raw.slice(0, 30))})`, () => assert.equal(normalizeServiceUrl(raw), expected));
+}
+
+// key, value, the clean value (undefined: refused)
+const VALUES = [
+  ["apiKey", "k-123", "k-123"],
+  ["apiKey", "", ""],
+  ["apiKey", "a".repeat(256), "a".repeat(256)],
+  ["apiKey", "a".repeat(257), undefined],
+  ["apiKey", "key\r\nX-Injected: 1", undefined], // a header injection attempt
+  ["apiKey", "key\n", undefined],
+  ["apiKey", 42, undefined],
+  ["markers", false, false],
+  ["markers", "false", undefined],
+  ["precheck", 0, undefined],
+  ["language", "en", "en"],
+  ["language", "fr", undefined],
+  ["failMode", "closed", "closed"],
+  ["failMode", "", undefined],
+  ["serviceUrl", "http://127.0.0.1:9/", "http://127.0.0.1:9"],
+  ["serviceUrl", "ftp://x.example", undefined],
+  ["toString", "x", undefined], // inherited names are not settings
+  ["unknown", "x", undefined],
+];
+for (const [key, value, clean] of VALUES) {
+  test(`sanitize: ${key} = ${JSON.stringify(value).slice(0, 30)} -> ${JSON.stringify(clean)}`, () => {
+    const { values, invalid } = sanitize({ [key]: value });
+    if (clean === undefined) {
+      assert.deepEqual([values, invalid], [{}, [key]]);
+    } else {
+      assert.deepEqual([values, invalid], [{ [key]: clean }, []]);
+    }
+  });
+}
+
+test("defaults are what a fresh install uses, and policy lists come back sorted", () => {
+  assert.deepEqual({ ...DEFAULTS }, {
+    serviceUrl: "http://127.0.0.1:8080", language: "auto", failMode: "open", markers: true, precheck: true, allowProceed: true, apiKey: "",
+  });
+  const merged = effectiveSettings(null, { markers: false, language: "xx", failMode: "nope", apiKey: 7 });
+  assert.deepEqual(merged.locked, ["markers"]);
+  assert.deepEqual(merged.invalidPolicy, ["apiKey", "failMode", "language"]);
+  assert.deepEqual(changesToSave({ precheck: "x", markers: false, allowProceed: 1 }, ["markers"]).rejected, ["allowProceed", "markers", "precheck"]);
+  assert.equal(resolveLanguage("auto", "EN-gb"), "en");
+  assert.equal(resolveLanguage("auto", undefined), "vi");
+});

@@ -126,3 +126,19 @@ test("punycode segments carry the ASCII form for the 'shown as' line", () => {
   assert.ok(d.segments.some((s) => s.punycode === "xn--80ak6aa92e"));
   assert.equal(d.hostAscii, "xn--80ak6aa92e.com");
 });
+
+// Every segment with its kind (the page's CSS classes), found unchecked by `make mutate`.
+const SEGMENTS = [
+  ["http://login.evil.test:8080/a?b#c", [["http://", "scheme"], ["login", "subdomain"], [".", "dot"], ["evil", "domain"], [".", "dot"], ["test", "domain"], [":8080", "port"], ["/a?b#c", "path"]]],
+  ["https://evil.test/", [["https://", "scheme"], ["evil", "domain"], [".", "dot"], ["test", "domain"], ["/", "path"]]],
+  ["https://evil.test", [["https://", "scheme"], ["evil", "domain"], [".", "dot"], ["test", "domain"], ["/", "path"]]],
+  ["http://1.2.3.4:81/x", [["http://", "scheme"], ["1.2.3.4", "domain"], [":81", "port"], ["/x", "path"]]],
+  ["http://a-xn--b.test/", [["http://", "scheme"], ["a-xn--b", "domain"], [".", "dot"], ["test", "domain"], ["/", "path"]]],
+];
+for (const [url, expected] of SEGMENTS) {
+  test(`describeUrl segments of ${url}`, () => {
+    const d = describeUrl(url);
+    assert.deepEqual(d.segments.map((s) => [s.text, s.kind]), expected);
+    assert.ok(!d.flags.includes("punycode"), "xn-- only counts at the start of a label");
+  });
+}
