@@ -55,6 +55,13 @@ def firefox_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return zip_path
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_counts(servers: Servers) -> None:
+    """The page server is shared with the Chromium tests that ran before (package scope): each
+    test here counts only the requests Firefox made while it ran."""
+    servers.pages.hits.clear()
+
+
 @pytest.fixture(scope="module")
 def proxy(servers: Servers) -> Proxy:
     proxy = Proxy(servers.pages.handle)
