@@ -259,3 +259,15 @@ def has_public_suffix(host: str) -> bool:
         return False
     found = _EXTRACTOR.extract_str(unicode_host(host))
     return bool(found.suffix and found.domain)
+
+
+@functools.lru_cache(maxsize=1)  # the bundled snapshot never changes while running
+def private_suffixes() -> frozenset[str]:
+    """The PSL's PRIVATE section (blogspot.com, github.io, *.compute.amazonaws.com ...) from
+    tldextract's bundled snapshot: suffixes under which anyone may publish a site."""
+    public = make_extractor()
+    icann_only = tldextract.TLDExtract(
+        cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True,
+        include_psl_private_domains=False,
+    )
+    return frozenset(public.tlds) - frozenset(icann_only.tlds)

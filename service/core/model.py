@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # pragma: no cover - imports for annotations only
     from service.core.urls import URL
+    from service.detect.lexicon import Lexicon
     from service.detect.lookalike import TargetTable
     from service.detect.lures import LureRules
     from service.detect.message import MessageRules
+    from service.detect.platforms import PlatformTable
     from service.detect.wrappers import WrapperTable
     from service.lists.index import Match
 
@@ -107,6 +109,8 @@ class Reference:
     lures: LureRules | None = None
     messages: MessageRules | None = None
     wrappers: WrapperTable | None = None  # link wrappers to unwrap (None: unwrap nothing)
+    lexicon: Lexicon | None = None  # the scam lexicon (scamnames.py); None disables scam.*
+    platforms: PlatformTable | None = None  # user-content platforms; None disables platform.*
 
 
 @dataclass(frozen=True, slots=True)

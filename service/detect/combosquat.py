@@ -23,6 +23,10 @@ TAIL_EMBED_WEIGHT = 70
 COMBO_KEYWORD = 75
 COMBO_DIGITS = 60
 COMBO_OTHER = 35
+# A distinctive brand (distinct.py: no dictionary word, no popular domain spells it) glued to
+# other letters (shopeecf.com, vietcombankvn-online.top): nobody else's name, so more than
+# "another word", yet short of a lure keyword.
+COMBO_GLUED = 45
 SHORT_BRAND = 5  # brand tokens shorter than this must stand apart from other letters
 IGNORED_PARTS = frozenset({"www", "m", "vvvvvv"})  # "vvvvvv" is the skeleton of "www"
 _PARTS = re.compile(r"[.\-]")
@@ -47,7 +51,8 @@ class Combo:
 
     @property
     def score(self) -> int:
-        return {"keyword": COMBO_KEYWORD, "digits": COMBO_DIGITS}.get(self.kind, COMBO_OTHER)
+        return {"keyword": COMBO_KEYWORD, "digits": COMBO_DIGITS,
+                "glued": COMBO_GLUED}.get(self.kind, COMBO_OTHER)
 
 
 def find_embedding(view: HostView, table: TargetTable) -> Embedding | None:
@@ -104,7 +109,8 @@ def _keyword_in(parts: list[str], keywords: Mapping[str, str]) -> str | None:
 
 
 def _classify(text: str, start: int, end: int, apart: bool, view: HostView, token: str,
-              keywords: Mapping[str, str]) -> tuple[str, str] | None:
+              keywords: Mapping[str, str],
+              distinctive: frozenset[str] = frozenset()) -> tuple[str, str] | None:
     """What the brand is glued to: a lure keyword, digits, another word, or nothing."""
     rest = text[:start] + "." + text[end:]
     parts = [p for p in _PARTS.split(rest) if p and p not in IGNORED_PARTS]
@@ -118,8 +124,10 @@ def _classify(text: str, start: int, end: int, apart: bool, view: HostView, toke
     if any(c.isdigit() for c in view.prefix) and not any(c.isdigit() for c in token):
         return "digits", view.label
     # Another word only counts when the brand stands as its own part (vietcombank-digital):
-    # glued, it may be a word of its own (rappler, appledaily).
-    return ("other", view.label) if apart else None
+    # glued, it may be a word of its own (rappler, appledaily) unless the brand is distinctive.
+    if apart:
+        return "other", view.label
+    return ("glued", view.label) if token in distinctive else None
 
 
 def _search(text: str, view: HostView, table: TargetTable) -> Combo | None:
@@ -132,7 +140,8 @@ def _search(text: str, view: HostView, table: TargetTable) -> Combo | None:
         if (not short or apart or _glued_to_keyword(text, start, end, table.keywords)) and (
             not _inside_keyword(text, start, end, table.containing[key])
         ):
-            kind = _classify(text, start, end, apart, view, token, table.keywords)
+            kind = _classify(text, start, end, apart, view, token, table.keywords,
+                             table.distinctive)
             if kind is not None and (kind[0] == "keyword" or not weak):
                 return Combo(brand, token, *kind)
     return None
@@ -144,6 +153,6 @@ def find_combo(view: HostView, table: TargetTable) -> Combo | None:
     found = _search(view.prefix_key, view, table)
     if found is None and ("-" in view.prefix or "." in view.prefix):
         found = _search(compact(view.prefix_key), view, table)
-        if found is not None and found.kind == "other":
+        if found is not None and found.kind in ("other", "glued"):
             return None
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from service.detect.texts import Text, basic, lookalike, lures, message, redirect
+from service.detect.texts import Text, basic, lookalike, lures, message, redirect, scam
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -15,6 +15,7 @@ __all__ = ["DEFAULT_LANG", "LANGS", "MESSAGES", "Text", "pick_lang", "text_for"]
 # enforces it); the tables live in service/texts/, one module per namespace.
 MESSAGES: Mapping[str, Mapping[str, Text]] = {
     **basic.TEXTS, **lookalike.TEXTS, **redirect.TEXTS, **lures.TEXTS, **message.TEXTS,
+    **scam.TEXTS,
 }
 
 # The campaign's rules, shown under every warning (Not Alone: "3 Không" and "3 Phải").

@@ -6,20 +6,23 @@ from collections.abc import Iterable, Sequence
 
 from service.core.model import Detector, Reference, Signal, Subject, Verdict, level_for
 from service.core.urls import URL
-from service.detect import lookalike, lures, structural
+from service.detect import lookalike, lures, scamnames, structural
 from service.lists.index import Index, Match
 
 # The detector table: every detector a small function, listed once (STYLE.md, h11 READERS).
 DETECTORS: tuple[Detector, ...] = (
     *structural.DETECTORS,
     *lookalike.DETECTORS,
+    *scamnames.DETECTORS,
     *lures.DETECTORS,
 )
 
 # Namespaces that say what a link asks the student to do (join, fill in, install), not who
 # runs the site: an allowlisted domain keeps them, so a stranger's Zalo group invite still
 # warns. Only an allow entry for that very URL (a school's own meeting link) silences them.
-LURE_NAMESPACES = frozenset({"invite", "form", "download"})
+# `platform.*` reads the user's page on a platform whose own host may be allowlisted
+# (sites.google.com/view/<bank>-xac-thuc is not Google's page).
+LURE_NAMESPACES = frozenset({"invite", "form", "download", "platform"})
 
 
 def subject_for(url: URL, index: Index) -> Subject:

@@ -78,6 +78,7 @@ class TargetTable:
     combo_pattern: re.Pattern[str]  # finds, at each position, the longest combo key there
     containing: Mapping[str, tuple[str, ...]]  # combo key -> lure keywords that contain it
     keywords: Mapping[str, str] = field(default_factory=dict)  # visual key -> lure word
+    distinctive: frozenset[str] = frozenset()  # tokens that count glued to any word (distinct)
 
     @property
     def categories(self) -> frozenset[str]:
@@ -88,8 +89,11 @@ class TargetTable:
         brand = self.official.get(registrable) or self.official.get(host)
         if brand is not None:
             return brand
+        # Walk up to the registrable domain, never past it: an official domain that is a
+        # public suffix (Google's blogspot.com, GitHub's github.io) owns that name, not its
+        # users' sites (books-facebook.blogspot.com is somebody's blog, not Google's).
         parts = host.split(".")
-        for i in range(1, len(parts) - 1):
+        for i in range(1, len(parts) - registrable.count(".") - 1):
             brand = self.official.get(".".join(parts[i:]))
             if brand is not None:
                 return brand
@@ -116,7 +120,8 @@ def _normalize(domain: str) -> str:
 
 
 def _token(text: str) -> str:
-    return drop_diacritics(text.strip().lower()).replace(" ", "")
+    # Spaces go first: drop_diacritics folds only text made of letters ("Liên Quân").
+    return drop_diacritics(text.strip().lower().replace(" ", ""))
 
 
 def _registrable_default(host: str) -> str:

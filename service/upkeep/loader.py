@@ -17,10 +17,11 @@ from pathlib import Path
 from types import MappingProxyType
 
 from service.core.errors import ListError
+from service.core.hostnames import private_suffixes
 from service.core.model import Reference
 from service.detect.lures import build_rules
 from service.detect.message import build_message_rules
-from service.detect.targets import TargetTable, build_targets, build_targets_from_domains
+from service.detect.namedata import NameSources, build_name_data
 from service.detect.wrappers import build_wrappers
 from service.lists.entries import ListSpec, Manifest, iter_list, parse_list, parse_manifest
 from service.lists.formats import LineError, Report
@@ -157,25 +158,46 @@ def _reference(
 
     shorteners = text("shorteners")
     tlds = text("suspicious_tlds")
-    keywords = text("lure_keywords", optional=True)
     patterns = text("message_patterns", optional=True)
     wrappers = text("wrappers", optional=True)
+    domains: tuple[str, ...] | None = None
     if override is not None:
-        domains = _decode(seen.read(Path(override), "protected targets override"), override)
-        names = [line.split("#")[0].strip() for line in domains.splitlines()]
-        names = [name for name in names if name]
-        table: TargetTable | None = build_targets_from_domains(names, keywords)
-    else:
-        protected = text("protected", optional=True)
-        table = None if protected is None else build_targets(protected, keywords)
+        listed = _decode(seen.read(Path(override), "protected targets override"), override)
+        names = [line.split("#")[0].strip() for line in listed.splitlines()]
+        domains = tuple(name for name in names if name)
+    sources = NameSources(
+        protected=None if domains is not None else text("protected", optional=True),
+        keywords=text("lure_keywords", optional=True),
+        lexicon=text("scam_lexicon", optional=True),
+        syllables=text("vi_syllables", optional=True),
+        english=text("en_words", optional=True),
+        platforms=text("platforms", optional=True),
+        protected_domains=domains,
+    )
+    names_data = build_name_data(sources, private_suffixes=private_suffixes(),
+                                 popular=_allowed_domains(manifest, lists_dir))
     return Reference(
         shorteners=_hosts(shorteners, "shorteners"),
         suspicious_tlds=_tlds(tlds),
-        targets=table,
+        targets=names_data.targets,
         lures=build_rules(),
         messages=None if patterns is None else build_message_rules(patterns),
         wrappers=None if wrappers is None else build_wrappers(wrappers),
+        lexicon=names_data.lexicon,
+        platforms=names_data.platforms,
     )
+
+
+def _allowed_domains(manifest: Manifest, lists_dir: Path) -> list[str]:
+    """Registrable domains of the enabled allow lists: the popular sites that a brand token
+    found inside their names is measured against (detect/distinct.py)."""
+    out: list[str] = []
+    for spec in manifest.lists:
+        path = lists_dir / spec.file
+        if spec.action == "allow" and spec.enabled and spec.format == "domains" and path.is_file():
+            parsed = parse_list(path.read_text(encoding="utf-8", errors="replace"), "domains")
+            out.extend(entry.value for entry in parsed.entries)
+    return out
 
 
 def _hosts(text: str | None, name: str) -> frozenset[str]:
