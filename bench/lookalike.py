@@ -97,7 +97,7 @@ def combined(signals: Iterable[Signal]) -> int:
 
 def clear_caches() -> None:
     for fn in (confusables.skeletons, confusables.visual_keys, confusables.glyph_key,
-               idn.to_unicode, idn.label_problem, hostview.view_of):
+               idn.to_unicode, idn.label_problem, hostview.view_of, lookalike._unowned_view):
         fn.cache_clear()
 
 

@@ -102,14 +102,21 @@ def test_shipped_allowlist_covers_the_real_sites(url: str) -> None:
 
 def test_shipped_manifest_names_the_reference_files_with_attribution() -> None:
     manifest = parse_manifest((REPO_BLOCKLISTS / "lists.toml").read_text())
-    assert set(manifest.reference) == {
+    assert set(manifest.reference) >= {
         "shorteners",
         "suspicious_tlds",
         "protected",
         "lure_keywords",
         "message_patterns",
         "wrappers",
+        "scam_lexicon",
+        "vi_syllables",
+        "en_words",
+        "platforms",
     }
+    for name in ("scam_lexicon", "vi_syllables", "en_words", "platforms"):
+        spec = manifest.reference[name]
+        assert spec.license and spec.attribution and (REPO_BLOCKLISTS / spec.file).is_file()
     assert manifest.reference["protected"].file == "reference/protected.toml"
     assert manifest.reference["lure_keywords"].file == "reference/lure-keywords.txt"
     shorteners = manifest.reference["shorteners"]

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from service.detect import messages
+from service.detect.lexicon import parse_phrases
 from service.detect.messages import LANGS, MESSAGES, pick_lang, text_for
 
 SERVICE = Path(__file__).resolve().parent.parent / "service"
 NAMESPACES = ("blocklist", "allowlist", "url", "lookalike", "idn", "redirect", "invite", "form",
-              "download", "message")
+              "download", "message", "platform")
 CODE = re.compile(r"""["']((?:""" + "|".join(NAMESPACES) + r""")\.[a-z][a-z0-9_]*)["']""")
 
 
@@ -24,6 +25,19 @@ def emitted_codes() -> set[str]:
             continue
         found.update(CODE.findall(path.read_text(encoding="utf-8")))
     return found
+
+
+def lexicon_codes() -> set[str]:
+    """The scam.* codes are data: one per category of the shipped scam lexicon."""
+    text = (SERVICE.parent / "blocklists" / "reference" / "scam-lexicon.toml").read_text("utf-8")
+    return {p.code for p in parse_phrases(text).values()}
+
+
+@pytest.mark.parametrize("code", sorted(lexicon_codes()))
+def test_every_lexicon_category_has_both_languages(code: str) -> None:
+    assert code in MESSAGES, f"{code} has no message"
+    for lang in LANGS:
+        assert MESSAGES[code][lang].message and MESSAGES[code][lang].advice
 
 
 def test_the_scan_finds_the_structural_codes() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -31,6 +32,7 @@ _EXTRA_CONFUSABLES: dict[str, str] = {
     **dict.fromkeys("૭୨౨", "9"), **dict.fromkeys("—一―⸺⸻", "-"),
 }
 _EXTRA_TABLE = str.maketrans(_EXTRA_CONFUSABLES)
+_EXTRA_CHARS = frozenset(_EXTRA_CONFUSABLES)
 
 # Chromium: characters that look like more than one thing get one skeleton per reading.
 # U+04CF (ӏ) reads as l besides ICU's i; ł as t besides l (crbug.com/1250993: łest.net);
@@ -40,17 +42,39 @@ _EXTRA_TABLE = str.maketrans(_EXTRA_CONFUSABLES)
 _ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "þ": ("b", "p"), "œ": ("ce", "oe"), "ӏ": ("l",), "ł": ("t",), "ß": ("b",),
 }
+_ALTERNATIVE_CHARS = frozenset(_ALTERNATIVES)
 _MAX_ALTERNATIVE_CHARS = 5  # Chromium kMaxCharactersWithMultipleSkeletons
 _MAX_ALTERNATIVE_LENGTH = 32  # Chromium kMaxHostnameLengthToComputeSupplementalHostnames
 
 # Chromium's "DropAcc" transliterator: NFD, drop nonspacing marks, NFC, then three letters that
 # carry their stroke inside the glyph. Vietnamese needs it: vietcombạnk, zalò, đ.
 _STROKES = str.maketrans({"ł": "l", "ø": "o", "đ": "d"})
+_STROKE_CHARS = frozenset("łøđ")
 
 # Diacritics are only dropped from Latin/Greek/Cyrillic text (Chromium lgc_letters_n_ascii_):
 # marks on other scripts are blocked by the IDN rules instead.
 _LGC = icu.UnicodeSet(r"[[:Latin:][:Greek:][:Cyrillic:][0-9\u002e_\u002d][\u0300-\u0339]]")
 _LGC.freeze()
+
+
+def _marks_of_lgc() -> dict[int, None]:
+    """Every nonspacing mark (Mn) that NFD yields for a character of _LGC: deleting them with
+    one str.translate equals filtering each character's category, at C speed."""
+    marks: dict[int, None] = {}
+    chars = icu.UnicodeSetIterator(_LGC)
+    while chars.next():
+        for c in unicodedata.normalize("NFD", chars.getString()):
+            if unicodedata.category(c) == "Mn":
+                marks[ord(c)] = None
+    return marks
+
+
+_LGC_MARKS = _marks_of_lgc()
+# The UTS #39 skeleton maps code points one by one; of lowercase ASCII host characters only
+# these three change (checked against ICU in tests/test_lookalike.py), so an ASCII host needs
+# no ICU call.
+_ASCII_SKELETON = str.maketrans({"m": "rn", "0": "O", "1": "l"})
+_ASCII_HOST = re.compile(r"[a-z0-9._-]*")
 
 # ASCII look-alikes that UTS #39 keeps apart because they differ in a good font but not at a
 # glance in a chat bubble (dnstwist's `glyphs_ascii` table, Fuzzer class). Applied after the
@@ -62,19 +86,25 @@ _GLYPH_TABLE = str.maketrans({"u": "v", "c": "e", "i": "l", "g": "q", "b": "el",
 _GLYPH_CONTRACTIONS = (("rn", "n"), ("nn", "n"))  # m is rn in the skeleton: rn, nn, m ~ n
 
 
+def _extra(text: str) -> str:
+    # A set test at C speed first: most labels hold none of Chromium's extra confusables.
+    return text if _EXTRA_CHARS.isdisjoint(text) else text.translate(_EXTRA_TABLE)
+
+
 def drop_diacritics(text: str) -> str:
     """Chromium's MaybeRemoveDiacritics: strip marks from Latin/Greek/Cyrillic text only."""
     if text.isascii() or not _LGC.containsAll(text):
         return text
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return unicodedata.normalize("NFC", bare).translate(_STROKES)
+    # No NFC afterwards: once its marks are gone, an _LGC string has nothing left to compose
+    # (checked over every _LGC character and random triples; tests/test_lookalike.py).
+    bare = unicodedata.normalize("NFD", text).translate(_LGC_MARKS)
+    return bare if _STROKE_CHARS.isdisjoint(bare) else bare.translate(_STROKES)
 
 
 def _readings(text: str) -> set[str]:
     """Every spelling of `text` with multi-reading characters replaced (Chromium's
     GenerateSupplementalHostnames), capped like Chromium to avoid blowing up."""
-    if not any(c in _ALTERNATIVES for c in text):
+    if _ALTERNATIVE_CHARS.isdisjoint(text):
         return {text}
     if len(text) > _MAX_ALTERNATIVE_LENGTH or sum(c in _ALTERNATIVES for c in text) > (
         _MAX_ALTERNATIVE_CHARS
@@ -93,16 +123,28 @@ def skeletons(text: str) -> frozenset[str]:
     text = text.rstrip(".")
     if not text:
         return frozenset()
-    return frozenset(
-        str(_SPOOF.getSkeleton(0, drop_diacritics(reading).translate(_EXTRA_TABLE)))
-        for reading in _readings(text)
-    )
+    if _ASCII_HOST.fullmatch(text):
+        return frozenset((text.translate(_ASCII_SKELETON),))
+    readings = _readings(text)
+    if len(readings) == 1:  # the usual case: no generator, one ICU call
+        return frozenset((uts39_skeleton(_extra(drop_diacritics(text))),))
+    return frozenset(uts39_skeleton(_extra(drop_diacritics(r))) for r in readings)
+
+
+def uts39_skeleton(text: str) -> str:
+    """UTS #39 skeleton (section 4) from ICU; an ASCII host's by table (_ASCII_SKELETON)."""
+    if _ASCII_HOST.fullmatch(text):
+        return text.translate(_ASCII_SKELETON)
+    return str(_SPOOF.getSkeleton(0, text))
 
 
 @functools.lru_cache(maxsize=65536)
 def visual_keys(text: str) -> frozenset[str]:
     """Lookalike comparison keys: skeletons, lowercased so that 0 (skeleton O) equals o."""
-    return frozenset(s.lower() for s in skeletons(text))
+    found = skeletons(text)
+    if len(found) == 1:
+        return frozenset((next(iter(found)).lower(),))
+    return frozenset(s.lower() for s in found)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -57,7 +57,7 @@ class HostView:
 
 
 def _is_ip(host: str) -> bool:
-    return host.startswith("[") or all(c.isdigit() or c == "." for c in host)
+    return host.startswith("[") or host.replace(".", "").isdigit()
 
 
 @functools.lru_cache(maxsize=8192)
@@ -72,7 +72,12 @@ def view_of(host: str, registrable: str) -> HostView | None:
     if registrable.rsplit(".", 1)[-1] in SPECIAL_USE_TLDS:
         return None
     unicode_host = to_unicode(host)[0]
-    unicode_reg = to_unicode(registrable)[0]
+    # IDNA maps labels one to one: the registrable domain's labels end the Unicode host
+    # (one ICU call instead of two); a host the decoder could not split keeps its own call.
+    labels = unicode_host.split(".")
+    count = registrable.count(".") + 1
+    unicode_reg = (".".join(labels[-count:]) if len(labels) == host.count(".") + 1
+                   else to_unicode(registrable)[0])
     label, _, suffix = unicode_reg.partition(".")
     prefix = unicode_host[: len(unicode_host) - len(suffix) - 1]
     tokens = tuple(t for t in _SEPARATORS.split(unicode_host) if t)

@@ -8,6 +8,7 @@ the scorer runs and the public face the loader and the CLI import.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from service.core.model import Detector, Reference, Signal, Subject
@@ -34,10 +35,16 @@ def _view(subject: Subject, ref: Reference) -> tuple[HostView, TargetTable] | No
     table = ref.targets
     if table is None:
         return None
-    view = view_of(subject.url.host, subject.url.registrable)
+    view = _unowned_view(subject.url.host, subject.url.registrable, table)
+    return None if view is None else (view, table)
+
+
+@functools.lru_cache(maxsize=8192)  # three detectors ask for the same host in a row
+def _unowned_view(host: str, registrable: str, table: TargetTable) -> HostView | None:
+    view = view_of(host, registrable)
     if view is None or table.official_brand(view.host, view.registrable) is not None:
         return None
-    return view, table
+    return view
 
 
 def _evidence(view: HostView, brand: Brand, **extra: str) -> dict[str, str]:

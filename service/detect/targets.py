@@ -79,6 +79,10 @@ class TargetTable:
     containing: Mapping[str, tuple[str, ...]]  # combo key -> lure keywords that contain it
     keywords: Mapping[str, str] = field(default_factory=dict)  # visual key -> lure word
     distinctive: frozenset[str] = frozenset()  # tokens that count glued to any word (distinct)
+    # length -> the edit keys of that length +-1, in edit_keys order, with their brands: only
+    # those can be one edit away, so the fuzzy search scans a few keys instead of all.
+    edit_near: Mapping[int, tuple[tuple[str, ...], tuple[tuple[Brand, str], ...]]] = field(
+        default_factory=dict)
 
     @property
     def categories(self) -> frozenset[str]:
@@ -226,12 +230,22 @@ def table_from_brands(brands: Iterable[Brand], keywords: Mapping[str, str],
         brands=brands, official=official, tokens=tokens, keys=keys, weak_keys=weak_keys,
         glyph_keys=glyphs,
         edit_keys=tuple(edits), edit_brands=tuple(edits.values()),
+        edit_near=_by_length(edits),
         embeds={k: tuple(v) for k, v in embeds.items()}, embeds_compact=embeds_compact,
         combo=combo, combo_pattern=re.compile(f"(?=({alternation or '(?!)'}))"),
         containing={key: tuple(w for w in keywords if len(w) > len(key) and key in w)
                     for key in combo},
         keywords=keywords,
     )
+
+
+def _by_length(edits: Mapping[str, tuple[Brand, str]]
+               ) -> dict[int, tuple[tuple[str, ...], tuple[tuple[Brand, str], ...]]]:
+    out = {}
+    for length in range(1, max((len(k) for k in edits), default=0) + 2):
+        near = [(k, v) for k, v in edits.items() if abs(len(k) - length) <= 1]
+        out[length] = (tuple(k for k, _ in near), tuple(v for _, v in near))
+    return out
 
 
 def build_targets(protected_toml_text: str, keywords_text: str | None = None, *,

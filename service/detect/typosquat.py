@@ -116,10 +116,10 @@ def _edit_distance(view: HostView, table: TargetTable) -> Hit | None:
     if len(view.plain) < MIN_EDIT_LABEL - 1 or "-" in view.plain:
         return None  # a '-' that makes the only difference is a split (Chromium: not a typo)
     for query in _queries(view):
-        found = process.extractOne(query, table.edit_keys, scorer=Levenshtein.distance,
-                                   score_cutoff=1)
+        keys, brands = table.edit_near.get(len(query), ((), ()))
+        found = process.extractOne(query, keys, scorer=Levenshtein.distance, score_cutoff=1)
         if found is not None and found[1] == 1:
-            brand, token = table.edit_brands[found[2]]
+            brand, token = brands[found[2]]
             if _eligible(view, brand, token) and not _likely_benign(view.plain, token):
                 return Hit(EDIT_DISTANCE, brand, token, _weight(EDIT_DISTANCE, token))
     return None
@@ -128,9 +128,10 @@ def _edit_distance(view: HostView, table: TargetTable) -> Hit | None:
 def _char_swap(view: HostView, table: TargetTable) -> Hit | None:
     """Two neighbouring letters swapped (faecbook, doamin): Chromium HasOneCharacterSwap."""
     for query in _queries(view):
-        found = process.extractOne(query, table.edit_keys, scorer=OSA.distance, score_cutoff=1)
+        keys, brands = table.edit_near.get(len(query), ((), ()))
+        found = process.extractOne(query, keys, scorer=OSA.distance, score_cutoff=1)
         if found is not None and has_one_character_swap(query, found[0]):
-            brand, token = table.edit_brands[found[2]]
+            brand, token = brands[found[2]]
             if _eligible(view, brand, token):
                 return Hit(CHAR_SWAP, brand, token, _weight(CHAR_SWAP, token))
     return None
