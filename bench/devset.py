@@ -115,7 +115,7 @@ def main() -> None:
                 reg = registrable_domain(host)
                 if table.official_brand(host, reg) is not None:
                     continue
-                if any(t in host for t in tokens):
+                if _spells(host, tokens):
                     group = "brand"
                 elif reg.endswith(".vn") or vietnamese(reg.split(".", 1)[0], 3):
                     group = "words"
@@ -138,6 +138,21 @@ def main() -> None:
         for host in popular:
             out.write(f"{host}\t{part_of(host)}\n")
     print(f"{len(found)} positives, {len(popular)} popular Vietnamese sites")
+
+
+def _spells(host: str, tokens: list[str]) -> bool:
+    """A brand token in the host; a 4-letter one (momo, tiki, zalo, bidv) only at the start or
+    end of a part of the name, since inside words it is mostly somebody else's (tikitaka)."""
+    for token in tokens:
+        if len(token) > 4:
+            if token in host:
+                return True
+            continue
+        for part in re.split(r"[.\-]", host):
+            letters = re.sub(r"[0-9]", ".", part)
+            if any(w.startswith(token) or w.endswith(token) for w in letters.split(".")):
+                return True
+    return False
 
 
 def _split(letters: str, units: frozenset[str]) -> list[str] | None:

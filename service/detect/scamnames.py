@@ -35,7 +35,7 @@ class Finding:
 
 
 def judge(hits: Sequence[Hit], *, boosted: bool) -> Finding | None:
-    """Strong phrases count alone; weak ones together, or with digits or a suspicious TLD."""
+    """Strong phrases count alone; weak ones together, or under a suspicious TLD."""
     strong = [h for h in hits if h.phrase.strong]
     if strong:
         best = max(strong, key=lambda h: h.phrase.weight)
@@ -62,15 +62,11 @@ def detect_scam_words(subject: Subject, ref: Reference) -> Iterator[Signal]:
     if view is None or (ref.targets is not None
                         and ref.targets.official_brand(view.host, view.registrable)):
         return
-    found = judge(lexicon.find(view.prefix), boosted=_boosted(view.prefix, view.suffix_ascii,
-                                                              ref))
+    boosted = view.suffix_ascii.rsplit(".", 1)[-1] in ref.suspicious_tlds
+    found = judge(lexicon.find(view.prefix), boosted=boosted)
     if found is not None:
         yield Signal(found.code, found.score,
                      {"host": view.unicode_host, "site": view.site, "words": found.words})
-
-
-def _boosted(name: str, suffix: str, ref: Reference) -> bool:
-    return any(c.isdigit() for c in name) or suffix.rsplit(".", 1)[-1] in ref.suspicious_tlds
 
 
 def _as_name(segment: str) -> str:
@@ -129,7 +125,7 @@ def detect_platform_page(subject: Subject, ref: Reference) -> Iterator[Signal]:
 def _scam_words(name: str, lexicon: Lexicon | None) -> Finding | None:
     if lexicon is None:
         return None
-    return judge(lexicon.find(name), boosted=any(c.isdigit() for c in name))
+    return judge(lexicon.find(name), boosted=False)
 
 
 DETECTORS = (detect_scam_words, detect_platform_page)

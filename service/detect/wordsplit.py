@@ -36,10 +36,15 @@ class Vocabulary:
     vietnamese: frozenset[str]
     english: frozenset[str]
     longest: int
+    anchors: frozenset[str] = frozenset()  # units that are no bare syllable: words, brands
 
     def reads_as_words(self, run: str) -> bool:
         """Whether all of `run` (letters only) splits into known units."""
-        return _splits(self, run)
+        return _splits(self, run, False)
+
+    def reads_as_anchors(self, run: str) -> bool:
+        """Whether all of `run` splits into English words, brand tokens or lexicon phrases."""
+        return _splits(self, run, True)
 
 
 def _lines(text: str | None) -> list[str]:
@@ -67,15 +72,16 @@ def _vocabulary(vietnamese_text: str | None, english_text: str | None,
     more = frozenset(f for f in (fold(e) for e in extra) if f.isalpha())
     units = vietnamese | english | more
     return Vocabulary(units=units, vietnamese=vietnamese, english=english,
-                      longest=min(MAX_UNIT, max((len(u) for u in units), default=1)))
+                      longest=min(MAX_UNIT, max((len(u) for u in units), default=1)),
+                      anchors=english | more)
 
 
 @functools.lru_cache(maxsize=65536)
-def _splits(vocab: Vocabulary, run: str) -> bool:
+def _splits(vocab: Vocabulary, run: str, anchors_only: bool) -> bool:
     """Dynamic programming over prefixes: reachable[i] when run[:i] splits into units."""
     if not run:
         return True
-    units, longest = vocab.units, vocab.longest
+    units, longest = (vocab.anchors if anchors_only else vocab.units), vocab.longest
     reachable = [True] + [False] * len(run)
     for end in range(1, len(run) + 1):
         for start in range(max(0, end - longest), end):
@@ -96,8 +102,14 @@ def letters_around(text: str, start: int, end: int) -> tuple[str, str]:
     return text[left:start], text[end:right]
 
 
+SHORT_PHRASE = 6  # shorter phrases read out of bare syllables too easily (o|ca|do)
+
+
 def glued_fits(vocab: Vocabulary, text: str, start: int, end: int) -> bool:
     """A phrase at text[start:end] is a word of its own: the letters glued to it on each side
-    read as known units (or there are none)."""
+    read as known units (or there are none); for a short phrase, as words that are not bare
+    syllables (nohuclub, not ubibanca)."""
     left, right = letters_around(text, start, end)
+    if end - start < SHORT_PHRASE:
+        return vocab.reads_as_anchors(left) and vocab.reads_as_anchors(right)
     return vocab.reads_as_words(left) and vocab.reads_as_words(right)

@@ -94,6 +94,32 @@ TEXTS: Table = {  # scam.* and platform.*
             "VNeID or a .gov.vn site. Don't send photos of documents. " + _MUSTS_EN,
         ),
     },
+    "scam.contest": {
+        "vi": Text(
+            "Tên trang {host} nhờ bạn bình chọn cho một cuộc thi ({words}).",
+            "Trang bình chọn giả bắt đăng nhập Facebook hay Zalo để lấy tài khoản của bạn. "
+            "Hỏi lại người nhờ bằng cách khác (gọi điện). " + _MUSTS_VI,
+        ),
+        "en": Text(
+            "The name {host} asks you to vote in a contest ({words}).",
+            "Fake voting pages make you log in with Facebook or Zalo to steal the account. "
+            "Check with whoever asked by another way (call them). " + _MUSTS_EN,
+        ),
+    },
+    "scam.government": {
+        "vi": Text(
+            "Tên trang {host} mượn danh cơ quan nhà nước ({words}), nhưng không phải trang "
+            ".gov.vn.",
+            "Trang thật của chính phủ, công an hay cơ quan thuế có đuôi .gov.vn. Không khai "
+            "báo hay nộp tiền ở đây. " + _MUSTS_VI,
+        ),
+        "en": Text(
+            "The name {host} borrows the name of a government office ({words}), but it is not "
+            "a .gov.vn site.",
+            "Real government, police and tax sites end in .gov.vn. Don't declare anything or "
+            "pay here. " + _MUSTS_EN,
+        ),
+    },
     "platform.brand_page": {
         "vi": Text(
             "Trang {page} trên {platform} (nơi ai cũng tạo được trang) mang tên {brand}, nhưng "
