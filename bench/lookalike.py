@@ -45,7 +45,7 @@ from service.core.model import (
     Signal,
     Subject,
 )
-from service.detect import confusables, hostview, idn, lookalike, scamnames, scoring, wordsplit
+from service.detect import confusables, hostview, idn, lookalike, scamnames, wordsplit
 from service.detect.targets import TargetTable
 from service.lists.index import Index
 from service.upkeep.loader import load_lists

@@ -23,7 +23,9 @@ BRAND_PAGE = "platform.brand_page"
 SCAM_PAGE = "platform.scam_page"
 # Hosts only the state or schools can register: their names may say "việc làm" or "cccd".
 RESTRICTED_SUFFIXES = ("gov.vn", "edu.vn", "ac.vn", "mil.vn", "gov", "edu", "mil")
-PSEUDO_SUFFIX = "zz"  # a suffix no brand owns, so a path read as a name is nobody's domain
+# A suffix no brand owns and no country has (a '-' cannot be in a TLD): a path read as a
+# name is then nobody's domain, and no brand's country-variant guard applies to it.
+PSEUDO_SUFFIX = "page-path"
 _NAME = re.compile(r"[^\w]+")
 
 
