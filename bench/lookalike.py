@@ -124,7 +124,7 @@ def combined(signals: Iterable[Signal]) -> int:
 
 def clear_caches() -> None:
     for fn in (confusables.skeletons, confusables.visual_keys, confusables.glyph_key,
-               idn.to_unicode, idn.label_problem, hostview.view_of, lookalike._unowned_view):
+               idn.to_unicode, idn.label_problem, hostview.view_of, lookalike.unowned_view):
         fn.cache_clear()
     wordsplit._splits.cache_clear()
 

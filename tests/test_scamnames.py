@@ -131,6 +131,7 @@ def test_scam_words_name_a_platform_page(url: str, words: str) -> None:
     "http://user.github.io/facebook-clone/", "http://user.github.io/shopee-ui/",
     # The brand's own pages on a platform it owns.
     "https://www.facebook.com/groups/", "https://m.facebook.com/",
+    "https://facebook.github.io/react/", "https://microsoft.github.io/vscode-docs/",
 ])
 def test_platform_pages_that_stay_silent(url: str) -> None:
     found = codes(url)

@@ -97,27 +97,28 @@ def _inside_keyword(text: str, start: int, end: int, words: tuple[str, ...]) -> 
     return False
 
 
-def _keyword_in(parts: list[str], keywords: Mapping[str, str]) -> str | None:
-    """The first lure keyword in the parts (a short one only as a whole part: "vn")."""
+def _keyword_in(parts: list[str], table: TargetTable) -> str | None:
+    """A lure keyword in the parts (a short one only as a whole part: "vn"); the long ones
+    are found inside parts by one trie regex (targets.keyword_pattern)."""
+    keywords = table.keywords
     for part in parts:
         if part in keywords:
             return keywords[part]
-        for key, word in keywords.items():
-            if len(key) >= 4 and key in part:
-                return word
+        found = table.keyword_pattern.search(part)
+        if found is not None:
+            return keywords[found.group(1)]
     return None
 
 
 def _classify(text: str, start: int, end: int, apart: bool, view: HostView, token: str,
-              keywords: Mapping[str, str],
-              distinctive: frozenset[str] = frozenset()) -> tuple[str, str] | None:
+              table: TargetTable) -> tuple[str, str] | None:
     """What the brand is glued to: a lure keyword, digits, another word, or nothing."""
     rest = text[:start] + "." + text[end:]
     parts = [p for p in _PARTS.split(rest) if p and p not in IGNORED_PARTS]
     if not parts:
         return None
     # Parts one by one ("vn" only as a whole part), then glued: "dang-nhap" is "dangnhap".
-    word = _keyword_in(parts, keywords) or _keyword_in(["".join(parts)], keywords)
+    word = _keyword_in(parts, table) or _keyword_in(["".join(parts)], table)
     if word is not None:
         return "keyword", word
     # Digits are read from the host itself: the skeleton turns 0 and 1 into o and l.
@@ -127,7 +128,7 @@ def _classify(text: str, start: int, end: int, apart: bool, view: HostView, toke
     # glued, it may be a word of its own (rappler, appledaily) unless the brand is distinctive.
     if apart:
         return "other", view.label
-    return ("glued", view.label) if token in distinctive else None
+    return ("glued", view.label) if token in table.distinctive else None
 
 
 def _search(text: str, view: HostView, table: TargetTable) -> Combo | None:
@@ -140,8 +141,7 @@ def _search(text: str, view: HostView, table: TargetTable) -> Combo | None:
         if (not short or apart or _glued_to_keyword(text, start, end, table.keywords)) and (
             not _inside_keyword(text, start, end, table.containing[key])
         ):
-            kind = _classify(text, start, end, apart, view, token, table.keywords,
-                             table.distinctive)
+            kind = _classify(text, start, end, apart, view, token, table)
             if kind is not None and (kind[0] == "keyword" or not weak):
                 return Combo(brand, token, *kind)
     return None

@@ -13,11 +13,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from service.core.errors import ListError
+from service.detect.confusables import drop_diacritics
+from service.detect.trie import longest_at_each_position
 from service.detect.wordsplit import Vocabulary, fold, glued_fits
 
 CODE_PREFIX = "scam."
 WEAK_DISCOUNT = 15  # weak phrases that only count together weigh this much less
-_SEPARATORS = re.compile(r"[.\-_]+")
+_DROP_SEPARATORS = str.maketrans("", "", ".-_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +85,17 @@ def parse_phrases(toml_text: str) -> dict[str, Phrase]:
 
 def build_lexicon(toml_text: str, vocabulary: Vocabulary) -> Lexicon:
     phrases = parse_phrases(toml_text)
-    # Lookahead alternation, longest first: every start position reports its longest phrase.
-    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    return Lexicon(phrases=phrases, pattern=re.compile(f"(?=({alternation or '(?!)'}))"),
+    return Lexicon(phrases=phrases, pattern=longest_at_each_position(phrases),
                    vocabulary=vocabulary)
 
 
 def _candidates(lexicon: Lexicon, text: str) -> Iterator[Hit]:
     """Every phrase occurrence in `text` (separators dropped), mapped back to `text` positions,
     that stands as words of its own."""
-    kept = [i for i, c in enumerate(text) if not _SEPARATORS.match(c)]
-    compact = "".join(text[i] for i in kept)
+    compact = text.translate(_DROP_SEPARATORS)
+    if lexicon.pattern.search(compact) is None:
+        return  # most hosts: one regex pass and done
+    kept = [i for i, c in enumerate(text) if c not in ".-_"]
     for match in lexicon.pattern.finditer(compact):
         folded = match.group(1)
         start, end = match.start(), match.start() + len(folded)
@@ -115,5 +117,11 @@ def _find(lexicon: Lexicon, text: str) -> list[Hit]:
 
 def fold_keep_separators(text: str) -> str:
     """Lowercase with diacritics dropped, keeping '.', '-' and '_' (word boundaries)."""
+    if text.isascii():
+        return text.lower()
+    # '.', '-' and '_' are in drop_diacritics' Latin set: one call folds the whole name.
+    folded = drop_diacritics(text.lower())
+    if folded.isascii():
+        return folded
     return "".join(fold(part) if part.strip(".-_") else part
                    for part in re.split(r"([.\-_]+)", text.lower()))

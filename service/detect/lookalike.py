@@ -35,12 +35,13 @@ def _view(subject: Subject, ref: Reference) -> tuple[HostView, TargetTable] | No
     table = ref.targets
     if table is None:
         return None
-    view = _unowned_view(subject.url.host, subject.url.registrable, table)
+    view = unowned_view(subject.url.host, subject.url.registrable, table)
     return None if view is None else (view, table)
 
 
 @functools.lru_cache(maxsize=8192)  # three detectors ask for the same host in a row
-def _unowned_view(host: str, registrable: str, table: TargetTable) -> HostView | None:
+def unowned_view(host: str, registrable: str, table: TargetTable) -> HostView | None:
+    """The host's view, unless one of the protected brands owns the host."""
     view = view_of(host, registrable)
     if view is None or table.official_brand(view.host, view.registrable) is not None:
         return None

@@ -34,6 +34,7 @@ class PlatformTable:
     suffixes: frozenset[str]  # exact private suffixes (blogspot.com) and builders (weebly.com)
     wildcards: frozenset[str]  # "*.compute.amazonaws.com" stored as "compute.amazonaws.com"
     paths: Mapping[str, frozenset[str]]  # path-hosted platform host -> its own path words
+    builder_endings: tuple[str, ...] = ()  # ".weebly.com"...: page builders the PSL lacks
 
     def is_platform_suffix(self, suffix: str) -> bool:
         parent = suffix.partition(".")[2]
@@ -48,6 +49,8 @@ class PlatformTable:
         label, _, suffix = registrable.partition(".")
         if suffix and self.is_platform_suffix(suffix):
             return Place(suffix, registrable, label, _segments(path, frozenset()))
+        if not host.endswith(self.builder_endings):
+            return None
         for candidate in _parents(host):
             if candidate in self.suffixes and candidate != host:
                 user = host[: -len(candidate) - 1].rsplit(".", 1)[-1]
@@ -101,4 +104,5 @@ def build_platforms(toml_text: str | None, private_suffixes: Iterable[str]) -> P
         if not isinstance(host, str) or not isinstance(skip, list):
             raise ListError(f"platforms: [[path]] needs a host and a skip list: {entry!r}")
         paths[host.strip().lower()] = frozenset(str(s).lower() for s in skip)
-    return PlatformTable(frozenset(exact), frozenset(wildcards), paths)
+    builders = tuple(sorted({"." + s.strip().lower() for s in extra if s.strip()}))
+    return PlatformTable(frozenset(exact), frozenset(wildcards), paths, builders)

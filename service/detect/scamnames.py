@@ -17,6 +17,7 @@ from service.core.model import Reference, Signal, Subject
 from service.detect.combosquat import find_combo, find_embedding
 from service.detect.hostview import view_of
 from service.detect.lexicon import WEAK_DISCOUNT, Hit, Lexicon
+from service.detect.lookalike import unowned_view
 from service.detect.typosquat import find_typosquat
 
 BRAND_PAGE = "platform.brand_page"
@@ -50,8 +51,11 @@ def judge(hits: Sequence[Hit], *, boosted: bool) -> Finding | None:
     return None
 
 
+_RESTRICTED_ENDINGS = tuple("." + s for s in RESTRICTED_SUFFIXES)
+
+
 def _restricted(registrable: str) -> bool:
-    return any(registrable == s or registrable.endswith("." + s) for s in RESTRICTED_SUFFIXES)
+    return registrable.endswith(_RESTRICTED_ENDINGS) or registrable in RESTRICTED_SUFFIXES
 
 
 def detect_scam_words(subject: Subject, ref: Reference) -> Iterator[Signal]:
@@ -60,9 +64,10 @@ def detect_scam_words(subject: Subject, ref: Reference) -> Iterator[Signal]:
     url = subject.url
     if lexicon is None or _restricted(url.registrable):
         return
-    view = view_of(url.host, url.registrable)
-    if view is None or (ref.targets is not None
-                        and ref.targets.official_brand(view.host, view.registrable)):
+    # A brand's own domain is never read (chinhphu.vn); lookalike's memo of that test is shared.
+    view = (view_of(url.host, url.registrable) if ref.targets is None
+            else unowned_view(url.host, url.registrable, ref.targets))
+    if view is None:
         return
     boosted = view.suffix_ascii.rsplit(".", 1)[-1] in ref.suspicious_tlds
     found = judge(lexicon.find(view.prefix), boosted=boosted)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from service.core.errors import ListError
 from service.detect.confusables import compact, drop_diacritics, glyph_key, visual_keys
 from service.detect.idn import to_ascii, to_unicode
+from service.detect.trie import longest_at_each_position
 
 CATEGORIES = ("bank", "e-wallet", "government", "social", "game", "shopping", "tech", "other")
 MIN_TOKEN = 2  # "fb" still helps in fb-hotro.com, next to a lure keyword
@@ -18,6 +19,7 @@ MIN_EMBED_LABEL = 4  # Chromium kMinE2LDLengthForTargetEmbedding; our brands are
 MIN_EDIT_LABEL = 4  # 4-letter names only under their own suffix (typosquat.py)
 MIN_GLYPH_LABEL = 5  # ASCII glyph classes merge too much in short names (ted ~ tcb)
 TRIVIAL_PREFIXES = ("www.",)
+MIN_INSIDE = 4  # shorter lure keywords count only as a whole part of a name ("vn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ class TargetTable:
     containing: Mapping[str, tuple[str, ...]]  # combo key -> lure keywords that contain it
     keywords: Mapping[str, str] = field(default_factory=dict)  # visual key -> lure word
     distinctive: frozenset[str] = frozenset()  # tokens that count glued to any word (distinct)
+    keyword_pattern: re.Pattern[str] = re.compile("(?!)")  # keywords of 4+ letters, a trie
     # length -> the edit keys of that length +-1, in edit_keys order, with their brands: only
     # those can be one edit away, so the fuzzy search scans a few keys instead of all.
     edit_near: Mapping[int, tuple[tuple[str, ...], tuple[tuple[Brand, str], ...]]] = field(
@@ -223,19 +226,17 @@ def table_from_brands(brands: Iterable[Brand], keywords: Mapping[str, str],
                 embeds.setdefault(labels[0], []).append(embed)
                 for end in range(2, len(labels) + 1):
                     embeds_compact.setdefault("".join(labels[:end]), embed)
-    # One regex pass instead of a find() per token: a lookahead alternation, longest first,
-    # reports the longest key starting at each position (re's alternation is ordered).
-    alternation = "|".join(re.escape(k) for k in sorted(combo, key=len, reverse=True))
     return TargetTable(
         brands=brands, official=official, tokens=tokens, keys=keys, weak_keys=weak_keys,
         glyph_keys=glyphs,
         edit_keys=tuple(edits), edit_brands=tuple(edits.values()),
         edit_near=_by_length(edits),
         embeds={k: tuple(v) for k, v in embeds.items()}, embeds_compact=embeds_compact,
-        combo=combo, combo_pattern=re.compile(f"(?=({alternation or '(?!)'}))"),
+        combo=combo, combo_pattern=longest_at_each_position(combo),  # one regex pass, a trie
         containing={key: tuple(w for w in keywords if len(w) > len(key) and key in w)
                     for key in combo},
         keywords=keywords,
+        keyword_pattern=longest_at_each_position(k for k in keywords if len(k) >= MIN_INSIDE),
     )
 
 
