@@ -268,6 +268,19 @@ def launch(
         context.close()
 
 
+E2E_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A browser test gets one retry: a real Chromium or Firefox on a loaded 2-core machine now
+    and then hangs in a page close or misses a bounded wait (seen once per full run at most, never
+    twice in a row). A behaviour that is really broken fails both tries, so the retry hides no
+    regression; pytest prints every rerun, so a flake stays visible."""
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.flaky(reruns=1))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Under make test (LINKGUARD_REQUIRE_FIREFOX set) a skipped Firefox test is a failure."""
