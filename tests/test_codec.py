@@ -49,3 +49,25 @@ def test_reasons_are_stored_as_codes_not_text() -> None:
 )
 def test_unreadable_other_format_or_expired_entries_are_misses(data: bytes) -> None:
     assert codec.decode(data, now=1000.0) is None
+
+
+def test_the_expiry_keeps_milliseconds_and_the_last_second_is_a_miss() -> None:
+    doc = json.loads(codec.encode(A, expires_at=1000.4567))
+    assert doc["e"] == 1000.457  # replicas agree on the remaining ttl to the millisecond
+    assert codec.decode(codec.encode(A, expires_at=1000.5), now=1000.0) is None  # ttl 0
+    assert codec.decode(codec.encode(A, expires_at=1001.0), now=1000.0).ttl == 1
+
+
+def test_the_url_read_back_is_the_canonical_one_until_the_caller_puts_back_its_own() -> None:
+    back = codec.decode(codec.encode(A, expires_at=5000.0), now=1000.0)
+    assert back is not None and back.url == A.canonical_url
+
+
+def test_vietnamese_evidence_is_stored_as_utf8_not_escapes() -> None:
+    vi = Assessment(url="http://x.test/", canonical_url="http://x.test/",
+                    final_url="http://x.test/", lists_version="v", redirects=(),
+                    verdict=Verdict(40, "suspicious",
+                                    (Signal("lure.keyword", 40, {"word": "tặng quà"}),), None))
+    data = codec.encode(vi, expires_at=5000.0)
+    assert "tặng quà".encode() in data and b"\\u" not in data
+    assert codec.decode(data, now=1000.0).verdict == vi.verdict

@@ -401,3 +401,44 @@ def test_every_format_example_in_the_docs_parses_cleanly() -> None:
 def test_hostile_lines_are_refused_quickly_and_the_rest_loads(text: str, fmt: str) -> None:
     parsed = parse_list(text, fmt)
     assert [e.value.rstrip("/") for e in parsed.entries] == ["ok.com"]
+
+
+def test_write_gives_exactly_the_format_s_lines() -> None:
+    adblock = write_list(["a.com", "c.com/dir/", "d.com/p?x=1", Entry("ok.a.com", exception=True)],
+                         "adblock", header=["Title: t", ""])
+    assert adblock == ("[Adblock Plus 2.0]\n! Title: t\n!\n"
+                       "||a.com^\n||c.com/dir/\n||d.com/p?x=1|\n@@||ok.a.com^\n")
+    assert write_list(["a.com"], "hosts", header=["x"]) == "# x\n0.0.0.0 a.com\n"
+    assert write_list(["a.com", "a.com/x", "a.com?q=1"], "urls") == (
+        "a.com\nhttp://a.com/x\nhttp://a.com/?q=1\n")
+    assert write_list([Entry("c.com/X", "url")], "adblock") == "[Adblock Plus 2.0]\n||c.com/X|\n"
+    assert write_list([], "domains") == ""
+    # the same entry read from two lines of a file is one line of output
+    assert write_list([Entry("a.com", line=3), Entry("a.com", line=9)], "domains") == "a.com\n"
+
+
+def test_write_reads_a_string_with_a_path_or_query_as_a_url() -> None:
+    for url in ("a.com/x", "a.com?q=1"):
+        with pytest.raises(ListError, match="hosts only"):
+            write_list([url], "domains")
+    with pytest.raises(ListError, match="writable: domains, hosts, adblock, urls"):
+        write_list(["a.com"], "csv")
+
+
+def test_an_index_lists_each_list_s_entries_and_counts_its_keys() -> None:
+    from service.lists.index import IndexBuilder
+    from service.lists.manifest import ListSpec
+
+    builder = IndexBuilder()
+    builder.add_list(ListSpec(name="a", file="a.txt", format="adblock", category="phishing",
+                              action="block"),
+                     [Entry("a.com", line=4), Entry("b.com/x", "url", 5),
+                      Entry("ok.a.com", exception=True)])
+    builder.add_list(ListSpec(name="b", file="b.txt", format="domains", category="phishing",
+                              action="block"), [Entry("c.com"), Entry("a.com")])
+    index = builder.build()
+    assert len(index) == 4  # a.com, ok.a.com, c.com and one URL key
+    assert sorted(index.entries("a"), key=lambda e: e.value) == [
+        Entry("a.com"), Entry("b.com/x", "url"), Entry("ok.a.com", exception=True)]
+    assert sorted(e.value for e in index.entries("b")) == ["a.com", "c.com"]
+    assert list(index.entries("none")) == []

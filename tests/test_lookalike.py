@@ -231,3 +231,20 @@ def test_shipped_targets_cover_the_issue_s_brands() -> None:
                   "Google", "Microsoft", "Apple"):
         assert brand in names
     assert Path(REFERENCE / "lure-keywords.txt").is_file()
+
+
+def test_the_marks_table_holds_the_marks_of_latin_greek_and_cyrillic_letters_only() -> None:
+    # Built once at import, where mutmut cannot reach it (docs/testing.md): called here.
+    import unicodedata
+
+    from service.detect import confusables
+
+    marks = confusables._marks_of_lgc()
+    for letter in "ệờẵñüάёй":  # Vietnamese, Spanish, German, Greek, Cyrillic
+        for mark in unicodedata.normalize("NFD", letter)[1:]:
+            assert ord(mark) in marks, (letter, hex(ord(mark)))
+    assert all(unicodedata.category(chr(c)) == "Mn" for c in marks)
+    assert set(marks.values()) == {None} and ord("a") not in marks
+    assert ord("\u0e31") not in marks  # a Thai vowel sign is Mn but not of these scripts
+    for spelling in ("việtcombank", "viêtcombank", "vietcombank"):
+        assert unicodedata.normalize("NFD", spelling).translate(marks) == "vietcombank"

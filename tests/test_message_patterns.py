@@ -166,6 +166,16 @@ def test_a_bad_link_makes_the_message_as_bad_and_a_lure_link_counts_as_its_patte
     assert alone.level == "safe"  # a teacher's Zoom link, with nothing else, is no alarm
 
 
+def test_a_link_is_named_by_its_own_host_not_one_in_its_query() -> None:
+    bad = scoring.combine([Signal("blocklist.match", 100, {"list": "x"})])
+    zoom = scoring.combine([Signal("invite.video_call", 45, {"service": "Zoom"})])
+    links = [_link("http://evil.test/go?next=http://school.test/a/b", bad),
+             _link("https://zoom.us/j/1?from=https://other.test/", zoom)]
+    codes = {s.code: s for s in text_verdict([], links, RULES).signals}
+    assert codes["message.link"].evidence["host"] == "evil.test"
+    assert codes["message.video_call"].evidence["link"] == "zoom.us"
+
+
 @pytest.mark.parametrize(("text", "folded"), [
     ("Đừng nói với BỐ MẸ nhé!!!", "dung noi voi bo me nhe"),
     ("gấppppp lắm", "gap lam"),  # a stretched last letter counts once
@@ -198,6 +208,31 @@ def test_at_most_twenty_links() -> None:
 def test_link_words_are_not_read_as_talk() -> None:
     signals = match_message("https://zoom.us/j/123", RULES, blank=[(0, 21)])
     assert signals == []
+
+
+def test_every_link_is_blanked_even_beyond_the_first_twenty() -> None:
+    from service.detect.textlinks import link_spans
+
+    text = " ".join(f"http://l{i}.test/x" for i in range(MAX_LINKS + 3)) + " keep quiet"
+    spans = link_spans(text)
+    assert len(spans) == MAX_LINKS + 3
+    assert [text[a:b] for a, b in spans[-2:]] == ["http://l21.test/x", "http://l22.test/x"]
+
+
+def test_the_text_result_holds_the_verdict_each_reason_and_each_link() -> None:
+    from service.detect import present
+
+    bad = scoring.combine([Signal("blocklist.match", 100, {"list": "x"})])
+    link = _link("http://evil.test/", bad)
+    verdict = text_verdict([Signal("message.secrecy", 40, {"match": "đừng nói"})], [link], RULES)
+    out = present.text_result(verdict, [link], "en")
+    assert set(out) == {"verdict", "score", "reasons", "links", "lang"}
+    assert (out["verdict"], out["score"], out["lang"]) == ("dangerous", verdict.score, "en")
+    assert [r["code"] for r in out["reasons"]] == [s.code for s in verdict.signals]
+    assert "secret" in out["reasons"][-1]["message"]  # rendered in the asked language
+    assert [a["verdict"] for a in out["links"]] == ["dangerous"]
+    vi = present.text_result(verdict, [link], "vi")
+    assert vi["lang"] == "vi" and "bí mật" in vi["reasons"][-1]["message"]
 
 
 @pytest.mark.parametrize(("toml", "error"), [

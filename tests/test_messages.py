@@ -81,6 +81,13 @@ def test_unknown_code_falls_back_to_a_generic_message() -> None:
         (None, "fr-FR, vi;q=0.5", "vi"),
         ("de", "de", "vi"),
         (None, None, "vi"),
+        (None, "fr,en", "en"),  # no space after the comma
+        (None, "  EN-gb ;q=0.8", "en"),  # case, spaces and a region
+        (None, "fr;q=0.9,en-US;q=0.8", "en"),
+        (None, "xx-en, vi", "vi"),  # the primary tag is the part before the dash
+        (None, "en-vi", "en"),
+        (None, "", "vi"),
+        ("EN", None, "vi"),  # ?lang= is exact
     ],
 )
 def test_language_choice(lang: str | None, accept: str | None, expected: str) -> None:

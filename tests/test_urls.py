@@ -194,6 +194,9 @@ def test_unicode_host_keeps_ascii_when_not_valid_punycode(host: str) -> None:
         ("http://[0:0:0:0:0:0:0:1]/", "[::1]", "::1"),
         ("http://[::FFFF:7f00:1]/", "[::ffff:127.0.0.1]", "::ffff:7f00:1"),
         ("http://[2001:DB8::0:1]:80/", "[2001:db8::1]", "2001:db8::1"),
+        ("http://[::1.2.3.4]/", "[::1.2.3.4]", "::102:304"),  # IPv4-compatible, dotted
+        ("http://[::1:0]/", "[::0.1.0.0]", "::1:0"),  # the smallest such address
+        ("http://[::ffff]/", "[::ffff]", "::ffff"),  # too small to embed an IPv4 address
         ("http://example.com/", "example.com", None),
         ("http://1.2.3.com/", "1.2.3.com", None),
     ],
@@ -302,3 +305,17 @@ def test_every_name_validators_accepts_is_accepted(host: str) -> None:
     # takes, our strict host check must take too.
     if validators.domain(host, rfc_2782=True) is True:
         assert urls.parse(f"http://{host}/").host == host
+
+
+def test_a_list_entry_s_unclosed_ipv6_host_is_named_in_the_error() -> None:
+    from service.core import hostnames
+
+    with pytest.raises(InvalidURL, match=r"IPv6 host '\[::1' is missing its closing '\]'"):
+        hostnames.canonical_host("[::1")
+
+
+def test_rate_limited_carries_its_wait_and_message() -> None:
+    from service.core.errors import RateLimited
+
+    error = RateLimited("too many checks", retry_after=7)
+    assert (str(error), error.retry_after) == ("too many checks", 7)

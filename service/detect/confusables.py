@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
 
 import icu
 from rapidfuzz.distance import Levenshtein
@@ -180,5 +179,3 @@ def has_one_character_swap(a: str, b: str) -> bool:
     )
 
 
-def any_shared(first: Iterable[str], second: frozenset[str]) -> bool:
-    return any(item in second for item in first)
