@@ -23,3 +23,9 @@ for (const [name, raw, latest, state, expected] of CASES) {
     assert.equal(arrivalToCheck(raw, latest, state), expected);
   });
 }
+
+test("arrivalToCheck: only a URL that starts with http(s) is a web arrival", () => {
+  assert.equal(arrivalToCheck("view-source:http://evil.test/", "http://fine.test/", null), null);
+  assert.equal(arrivalToCheck("HTTPS://Evil.test/x", "http://fine.test/", null), "https://evil.test/x");
+  assert.equal(arrivalToCheck(new URL("http://evil.test/"), "http://fine.test/", null), null);
+});

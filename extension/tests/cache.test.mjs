@@ -81,3 +81,91 @@ test("garbage in storage is ignored", async () => {
   assert.equal(await cache.get("vi", "x"), null);
   assert.equal(cache.size, 0);
 });
+
+const MORE_TTLS = [
+  [{ ttl: Infinity }, DEFAULT_TTL_SECONDS],
+  [{ ttl: NaN }, DEFAULT_TTL_SECONDS],
+  [{ ttl: 59.9 }, 59],
+];
+for (const [result, expected] of MORE_TTLS) {
+  test(`ttlSeconds({ttl: ${result.ttl}}) = ${expected}`, () => assert.equal(ttlSeconds(result), expected));
+}
+
+function countingStorage(initial) {
+  const s = memoryStorage(initial);
+  const counts = { loads: 0, saves: 0 };
+  return { counts, peek: s.peek, load: async () => { counts.loads += 1; return s.load(); }, save: async (o) => { counts.saves += 1; return s.save(o); } };
+}
+
+test("storage is read once, and written only when an answer was stored", async () => {
+  const storage = countingStorage();
+  const cache = new VerdictCache({ storage });
+  await cache.get("vi", "http://a.test/");
+  await cache.get("vi", "http://b.test/");
+  await cache.put("vi", "http://a.test/", { verdict: "safe", ttl: 0 }, "auto");
+  assert.deepEqual(storage.counts, { loads: 1, saves: 0 });
+  await cache.put("vi", "http://a.test/", { verdict: "safe", ttl: 60 }, "auto");
+  await cache.get("vi", "http://a.test/");
+  assert.deepEqual(storage.counts, { loads: 1, saves: 1 });
+});
+
+test("unreadable stored data is ignored entry by entry", async () => {
+  for (const stored of [null, "garbage", 42]) {
+    const cache = new VerdictCache({ storage: memoryStorage(stored) });
+    assert.equal(await cache.get("vi", "http://a.test/"), null);
+    assert.equal(cache.size, 0);
+  }
+  const far = Date.now() + 3_600_000;
+  const cache = new VerdictCache({
+    storage: memoryStorage({
+      "vi|http://null.test/": null,
+      "vi|http://no-expiry.test/": { expires: "soon", result: { verdict: "safe" } },
+      "vi|http://no-result.test/": { expires: far },
+      "vi|http://good.test/": { expires: far, result: { verdict: "dangerous" }, mode: "auto" },
+    }),
+  });
+  assert.equal((await cache.get("vi", "http://good.test/")).result.verdict, "dangerous");
+  assert.equal(cache.size, 1);
+});
+
+test("a batch answer replaces a batch answer, an expired full check, and a full check replaces a full check", async () => {
+  const c = clock();
+  const cache = new VerdictCache({ storage: memoryStorage(), now: c.now });
+  await cache.putMany("vi", [["http://a.test/", { verdict: "safe", ttl: 60 }]], "never");
+  await cache.putMany("vi", [["http://a.test/", { verdict: "suspicious", ttl: 60 }]], "never");
+  assert.equal((await cache.get("vi", "http://a.test/")).result.verdict, "suspicious");
+  await cache.put("vi", "http://b.test/", { verdict: "dangerous", ttl: 60 }, "auto");
+  await cache.put("vi", "http://b.test/", { verdict: "safe", ttl: 60 }, "always");
+  assert.equal((await cache.get("vi", "http://b.test/")).mode, "always");
+  c.t += 60_000; // the full check expires exactly now: a batch answer may take its place
+  await cache.putMany("vi", [["http://b.test/", { verdict: "suspicious", ttl: 60 }]], "never");
+  const entry = await cache.get("vi", "http://b.test/");
+  assert.deepEqual([entry.mode, entry.result.verdict], ["never", "suspicious"]);
+});
+
+test("storing an answer drops the entries that expired, the one expiring this very moment too", async () => {
+  const c = clock();
+  const storage = memoryStorage();
+  const cache = new VerdictCache({ storage, now: c.now });
+  await cache.put("vi", "http://gone.test/", { verdict: "safe", ttl: 1 }, "auto");
+  await cache.put("vi", "http://later.test/", { verdict: "safe", ttl: 5 }, "auto");
+  c.t += 1000;
+  await cache.put("vi", "http://new.test/", { verdict: "safe", ttl: 60 }, "auto");
+  assert.equal(cache.size, 2);
+  assert.deepEqual(Object.keys(storage.peek()).sort(), ["vi|http://later.test/", "vi|http://new.test/"]);
+});
+
+test("clear empties the cache and its storage; a cache without storage still works", async () => {
+  const storage = memoryStorage();
+  const cache = new VerdictCache({ storage });
+  await cache.put("vi", "http://a.test/", { verdict: "safe", ttl: 60 }, "auto");
+  await cache.clear();
+  assert.equal(cache.size, 0);
+  assert.deepEqual(storage.peek(), {});
+  const bare = new VerdictCache();
+  assert.equal(bare.size, 0);
+  await bare.put("en", "http://a.test/", { verdict: "safe", ttl: 60 }, "auto");
+  assert.equal((await bare.get("en", "http://a.test/")).result.verdict, "safe");
+  await bare.clear();
+  assert.equal(bare.size, 0);
+});

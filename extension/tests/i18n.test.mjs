@@ -68,3 +68,19 @@ test("translator falls back, then shows the key", () => {
   assert.equal(t("b", ["x"]), "B x");
   assert.equal(t("zzz"), "zzz");
 });
+
+test("format without substitutions leaves the places empty; a non-string message shows the key", () => {
+  assert.equal(format("a$1b"), "ab");
+  const t = translator({ n: { message: 5 }, e: null }, { e: { message: "from fallback" } });
+  assert.equal(t("n"), "n");
+  assert.equal(t("e"), "from fallback");
+  assert.equal(translator(null, null)("k"), "k");
+});
+
+test("catalogProblems names a missing key, an extra key and different substitutions", () => {
+  const vi = { a: { message: "A $1" }, b: { message: "B" }, c: { message: "$2 $1" }, same: { message: "x $1 $2" } };
+  const en = { a: { message: "A" }, c: { message: "$1 then $2" }, d: { message: "D" }, same: { message: "$2 y $1" } };
+  assert.deepEqual(catalogProblems(vi, en), ["subs:a", "missing:b", "extra:d"]);
+  assert.deepEqual(catalogProblems({ k: { message: "$1 costs $$" } }, { k: { message: "$1 $$ $$" } }), []);
+  assert.deepEqual(catalogProblems({ k: { message: "$1" } }, { k: { message: "$$" } }), ["subs:k"]);
+});

@@ -37,3 +37,19 @@ test("stash ids are random hex, and the stash keeps the newest entries", () => {
   assert.deepEqual(Object.keys(pruneStash(stash, 3)).sort(), ["id5", "id6", "id7"]);
   assert.deepEqual(pruneStash(null), {});
 });
+
+test("a cut keeps every byte the limit allows, and an empty input is no link", () => {
+  assert.equal(cleanMessage("a".repeat(10), 5), "aaaaa");
+  assert.equal(cleanMessage("aaaa€", 6), "aaaa"); // € is 3 bytes: 7 would not fit
+  assert.equal(cleanMessage("aaa€b", 6), "aaa€");
+  assert.equal(isSingleLink(""), false);
+  assert.equal(isSingleLink(null), false);
+  assert.equal(isSingleLink(undefined), false);
+});
+
+test("the newest stashed messages are kept; entries without a time count as oldest", () => {
+  const stash = { old: { at: 1 }, none: null, bare: {}, newest: { at: 9 }, mid: { at: 5 } };
+  assert.deepEqual(Object.keys(pruneStash(stash, 2)), ["newest", "mid"]);
+  assert.deepEqual(Object.keys(pruneStash(stash, 3)), ["newest", "mid", "old"]);
+  assert.deepEqual(pruneStash("not a stash"), {});
+});
