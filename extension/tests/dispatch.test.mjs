@@ -51,3 +51,46 @@ const DISPATCH = [
 for (const [name, message, sender, expected] of DISPATCH) {
   test(`dispatch: ${name}`, async () => assert.deepEqual(await run(dispatch, message, sender), expected));
 }
+
+const MORE_KINDS = [
+  ["a string sender", "chrome-extension://x", null],
+  ["a sender without an id", { url: POPUP.url }, null],
+  ["our origin itself, no path", { id: CTX.id, url: CTX.origin }, "page"],
+  ["our page with a numeric url field", { id: CTX.id, url: 42, tab: { id: 1 }, frameId: 0 }, null],
+  ["content script without a tab", { ...CONTENT, tab: undefined }, null],
+  ["content script whose tab has no number id", { ...CONTENT, tab: { id: "7" } }, null],
+  ["content script without a frame id", { ...CONTENT, frameId: undefined }, null],
+  ["content script on http", { ...CONTENT, url: "http://chat.example/" }, "content"],
+  ["content script on a URL that only contains http://", { ...CONTENT, url: "view-source:http://chat.example/" }, null],
+  ["content script on an extension page of another id", { ...CONTENT, url: "chrome-extension://other/https://x" }, null],
+];
+for (const [name, sender, kind] of MORE_KINDS) {
+  test(`senderKind: ${name} -> ${kind}`, () => assert.equal(senderKind(sender, CTX), kind));
+}
+
+test("dispatch: refusals answer at once (false); an accepted message keeps the channel open (true)", async () => {
+  const answers = [];
+  assert.equal(dispatch({ type: "nope" }, PAGE, (a) => answers.push(a)), false);
+  assert.equal(dispatch(null, PAGE, (a) => answers.push(a)), false);
+  assert.equal(dispatch({ type: "proceed" }, CONTENT, (a) => answers.push(a)), false);
+  assert.deepEqual(answers, [{ ok: false, error: "unknown_message" }, { ok: false, error: "unknown_message" }, { ok: false, error: "forbidden" }]);
+  let answer;
+  const done = new Promise((resolve) => { answer = resolve; });
+  assert.equal(dispatch({ type: "proceed", url: "u" }, PAGE, answer), true);
+  assert.deepEqual(await done, { ok: true, url: "u" });
+});
+
+test("dispatch: a handler with no result is ok; a thrown non-error is internal and reported", async () => {
+  const seen = [];
+  const d = createDispatcher({
+    quiet: { from: ["page"], handle: async () => undefined },
+    odd: { from: ["page"], handle: () => { throw "just text"; } }, // eslint-disable-line no-throw-literal
+    plain: { from: ["page"], handle: async () => { throw new Error("no code"); } },
+  }, CTX, { onError: (type, error) => seen.push([type, String(error && error.message || error)]) });
+  assert.deepEqual(await run(d, { type: "quiet" }, PAGE), { ok: true });
+  assert.deepEqual(await run(d, { type: "odd" }, PAGE), { ok: false, error: "internal", message: "just text" });
+  assert.deepEqual(await run(d, { type: "plain" }, PAGE), { ok: false, error: "internal", message: "no code" });
+  assert.deepEqual(seen, [["odd", "just text"], ["plain", "no code"]]);
+  const silent = createDispatcher({ odd: { from: ["page"], handle: () => { throw new Error("x"); } } }, CTX);
+  assert.deepEqual(await run(silent, { type: "odd" }, PAGE), { ok: false, error: "internal", message: "x" });
+});
