@@ -64,6 +64,9 @@ REFUSED = [
     ("http://paypalא.com/", "not a valid international domain name"),  # Bidi rule
     ("http://evil.com\uff0fgoogle.com/", "not a valid international domain name"),  # maps to "/"
     (b"http://\xff\xfe.com/", "not valid UTF-8"),
+    ("\ufeffhttp://evil.com/", "before '://' is no scheme"),  # not the host "http"
+    ("\u200bhttps://evil.com/", "before '://' is no scheme"),
+    ("ht tp://evil.com/", "before '://' is no scheme"),
 ]
 
 

@@ -50,6 +50,9 @@ _C0_AND_SPACE = bytes(range(0x21))
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # urls.go getScheme: in "www.abc.com:80/" the colon starts a port, not a scheme.
 _PORT_AFTER_COLON = re.compile(r"[0-9]+(?:[/?@]|$)")
+# "<not a scheme>://..." (a zero-width space or a BOM before "http"): no browser opens it, and
+# taken as scheme-less it would name the host "http" (IDNA maps those characters to nothing).
+_BAD_SCHEME = re.compile(r"([^/?#]*?)://")
 _DOT_SEGMENT_OR_EMPTY = re.compile(r"//|/\.\.?(?:/|$)")
 _HEX = frozenset(b"0123456789abcdefABCDEF")
 _FAST_UNESCAPE_ROUNDS = 4
@@ -236,6 +239,10 @@ def _split_scheme(text: str) -> tuple[str, str]:
     match = _SCHEME.match(text)
     if match is not None and not _PORT_AFTER_COLON.match(text, match.end()):
         return match.group(1).lower(), text[match.end() :]
+    bad = _BAD_SCHEME.match(text)
+    if bad is not None:
+        raise InvalidURL(f"{shown(bad.group(1))} before '://' is no scheme; a browser would not "
+                         "open this link")
     # Spec: input without a scheme is http. "//host" is a network-path reference (RFC 3986 4.2).
     return "http", text if text.startswith("//") else "//" + text
 
