@@ -442,3 +442,66 @@ def test_an_index_lists_each_list_s_entries_and_counts_its_keys() -> None:
         Entry("a.com"), Entry("b.com/x", "url"), Entry("ok.a.com", exception=True)]
     assert sorted(e.value for e in index.entries("b")) == ["a.com", "c.com"]
     assert list(index.entries("none")) == []
+
+
+def _everything(text: str, fmt: str) -> tuple[list[tuple[str, int]], list[tuple[int, str, str]],
+                                              dict[str, str], dict[str, int]]:
+    parsed = parse_list(text, fmt)
+    return ([(e.value, e.line) for e in parsed.entries],
+            [(e.line, e.text[:40], e.reason) for e in parsed.errors],
+            dict(parsed.header), dict(parsed.unsupported))
+
+
+def test_csv_feeds_name_each_bad_row_by_line_text_and_reason() -> None:
+    from service.lists.formats import MAX_LINE
+
+    long_row = "V,http://" + "d" * MAX_LINE + ".com/,yes"
+    text = ("target,url,verified\nX,http://a.com/,yes\nY\nZ,http://b.com/,no\n"
+            f"W,ftp://c.com/,yes\n{long_row}\nU,http://e.com/,yes\n")
+    assert _everything(text, "phishtank-csv") == (
+        [("a.com/", 2), ("e.com/", 7)],
+        [(3, "Y", "1 fields, the header has 3"),
+         (5, "ftp://c.com/", "'ftp:' links cannot be checked; only http and https"),
+         (6, long_row[:40], f"line longer than {MAX_LINE} characters")],
+        {}, {"unverified": 1})
+    assert _everything("phish_id,link\r\n1,http://a.com/\r\n", "phishtank-csv") == (
+        [], [(1, "phish_id,link", "no 'url' column in the CSV header")], {}, {})
+    fits = "url\nhttp://a.com/" + "x" * (MAX_LINE - len("http://a.com/")) + "\n"
+    assert len(_everything(fits, "phishtank-csv")[0]) == 1  # a line of exactly MAX_LINE is read
+
+
+def test_urlhaus_csv_header_comments_and_bad_quoting() -> None:
+    text = ('\n# Title: Feed X\r\n#url,id\n"http://a.com/","1"\n"http://b.com/"x,"2"\n'
+            '"http://c.com/","3"\n')
+    assert _everything(text, "urlhaus-csv") == (
+        [("a.com/", 4), ("c.com/", 6)],
+        [(5, '"http://b.com/"x,"2"', "bad CSV: ',' expected after '\"'")],
+        {"title": "Feed X"}, {})
+    # a comment that is no CSV row (a stray CR) names no columns, and the next one still can
+    assert _everything("# a\rb\n# id,url\n1,http://a.com/\n", "urlhaus-csv") == (
+        [("a.com/", 3)], [], {}, {})
+    assert _everything("#  ID , URL \n1,http://a.com/\n", "urlhaus-csv")[0] == [("a.com/", 2)]
+
+
+def test_a_line_of_another_format_is_named_with_the_format_to_use() -> None:
+    text = ("http://a.com/x\n||a.com^\n@@||b.com^\n0.0.0.0 a.com\n127.0.0.1 a.com\na.com b.com\n"
+            "bad_host!\n")
+    assert [(e.line, e.text, e.reason) for e in parse_list(text, "domains").errors] == [
+        (1, "http://a.com/x", "looks like a URL; URLs go in a list with format 'urls'"),
+        (2, "||a.com^", "looks like an adblock rule; use format 'adblock'"),
+        (3, "@@||b.com^", "looks like an adblock rule; use format 'adblock'"),
+        (4, "0.0.0.0 a.com", "looks like a hosts-file line; use format 'hosts'"),
+        (5, "127.0.0.1 a.com", "looks like a hosts-file line; use format 'hosts'"),
+        (6, "a.com b.com", "expected one host per line"),
+        (7, "bad_host!", "host 'bad_host!' has characters a domain name cannot contain"),
+    ]
+
+
+def test_bad_utf8_is_shown_escaped_and_only_the_first_line_loses_a_bom() -> None:
+    parsed = parse_list(b"\xef\xbb\xbfa.com\n\xef\xbb\xbfb.com\n\xff.com\n", "domains")
+    assert [(e.value, e.line) for e in parsed.entries] == [("a.com", 1), ("b.com", 2)]
+    assert [(e.line, e.text, e.reason) for e in parsed.errors] == [
+        (3, "\\xff.com", "not valid UTF-8 (the bad bytes are shown as \\x..)")]
+    urls_list = parse_list(b"\xef\xbb\xbfhttp://a.com/\n\xef\xbb\xbfhttp://b.com/\n", "urls")
+    assert [e.value for e in urls_list.entries] == ["a.com/"]
+    assert [e.line for e in urls_list.errors] == [2]  # a BOM inside the file is no part of a URL

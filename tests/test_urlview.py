@@ -74,3 +74,70 @@ def test_a_documented_prefill_parameter_is_escaped() -> None:
     channel = national.Channel("x", "X", "https://form.example/report", prefill="?url={url}")
     assert national.href_for(channel, "http://a.test/?q=1&b=<2>") == (
         "https://form.example/report?url=http%3A%2F%2Fa.test%2F%3Fq%3D1%26b%3D%3C2%3E")
+
+
+EXACT = [
+    ("https://user:pw@xn--80ak6aa92e.xn--80ak6aa92e.com:8443/a/b?q=1&r=<x>",
+     [("https://", "scheme", None), ("user:pw@", "userinfo", "userinfo"),
+      ("аррӏе", "subdomain", "confusable"), (".", "dot", None), ("аррӏе", "domain", "confusable"),
+      (".", "dot", None), ("com", "domain", None), (":8443", "port", None),
+      ("/a/b?q=1&r=<x>", "path", None)],
+     ("punycode", "confusable", "userinfo"), "аррӏе.аррӏе.com"),
+    ("http://login.faceb00k.co.uk/",
+     [("http://", "scheme", None), ("login", "subdomain", None), (".", "dot", None),
+      ("faceb", "domain", None), ("00", "domain", "digits"), ("k", "domain", None),
+      (".", "dot", None), ("co", "domain", None), (".", "dot", None), ("uk", "domain", None),
+      ("/", "path", None)],
+     ("digits",), "login.faceb00k.co.uk"),
+    ("http://[::1]:8080/x",
+     [("http://", "scheme", None), ("[::1]", "domain", "ip"), (":8080", "port", None),
+      ("/x", "path", None)],
+     ("ip",), "[::1]"),
+    ("http://g00gle1a.com/?",
+     [("http://", "scheme", None), ("g", "domain", None), ("00", "domain", "digits"),
+      ("gle", "domain", None), ("1", "domain", "digits"), ("a", "domain", None),
+      (".", "dot", None), ("com", "domain", None), ("/?", "path", None)],
+     ("digits",), "g00gle1a.com"),
+    ("http://A.Test",
+     [("http://", "scheme", None), ("a", "domain", None), (".", "dot", None),
+      ("test", "domain", None), ("/", "path", None)],
+     (), "a.test"),
+    ("http://xn--fcebook-2fg.com/",
+     [("http://", "scheme", None), ("f", "domain", None), ("а", "domain", "confusable"),
+      ("cebook", "domain", None), (".", "dot", None), ("com", "domain", None), ("/", "path", None)],
+     ("punycode", "confusable"), "fаcebook.com"),
+]
+
+
+@pytest.mark.parametrize(("url", "segments", "flags", "unicode_host"), EXACT)
+def test_every_segment_in_order(url: str, segments: list[tuple[str, str, str | None]],
+                                flags: tuple[str, ...], unicode_host: str) -> None:
+    view = describe(url)
+    assert [(s.text, s.kind, s.highlight) for s in view.segments] == segments
+    assert (view.text, view.flags, view.host_unicode) == (url, flags, unicode_host)
+    assert view.punycode is ("punycode" in flags)
+
+
+def test_each_lookalike_is_named_once_and_at_most_eight_are() -> None:
+    view = describe("http://xn--80ak6aa92e.xn--80ak6aa92e.com/")
+    assert [(x.char, x.codepoint, x.name, x.looks_like) for x in view.lookalikes] == [
+        ("а", "U+0430", "CYRILLIC SMALL LETTER A", "a"),
+        ("р", "U+0440", "CYRILLIC SMALL LETTER ER", "p"),
+        ("ӏ", "U+04CF", "CYRILLIC SMALL LETTER PALOCHKA", "i"),
+        ("е", "U+0435", "CYRILLIC SMALL LETTER IE", "e")]
+    greek = describe("http://xn--nxasmq6b.com/").lookalikes  # βόλοσ: β and λ imitate no letter
+    assert [(x.char, x.looks_like) for x in greek] == [
+        ("β", ""), ("ό", "o"), ("λ", ""), ("ο", "o"), ("σ", "o")]
+    many = "".join(chr(0x430 + i) for i in range(12))  # twelve Cyrillic letters
+    from service.core.urls import parse
+    view = describe(f"http://{parse('http://' + many + '.com/').host}/")
+    assert len(view.lookalikes) == 8 and [x.char for x in view.lookalikes] == list(many[:8])
+    assert describe("http://a.test/").lookalikes == () and describe("http://1.2.3.4/").lookalikes == ()
+
+
+def test_a_path_of_exactly_the_limit_is_whole_and_one_more_is_cut() -> None:
+    whole = "/" + "a" * 299
+    assert describe("http://x.test" + whole).segments[-1].text == whole
+    cut = describe("http://x.test" + whole + "bc").segments[-1].text
+    assert cut == whole + "…"
+    assert describe("not a url " + "x" * 400).segments[0].text == ("not a url " + "x" * 400)[:300]

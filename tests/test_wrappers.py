@@ -171,3 +171,61 @@ def test_the_extension_s_copy_of_the_patterns_is_current() -> None:
     done = subprocess.run([sys.executable, str(ROOT / "scripts/wrappers.py"), "extension",
                            "--check"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def _table(**rules: tuple[str, list[str]]) -> wrappers.WrapperTable:
+    return wrappers.build_wrappers(json.dumps({"providers": {
+        name: {"urlPattern": pattern, "redirections": redirections}
+        for name, (pattern, redirections) in rules.items()}}))
+
+
+X = _table(
+    x=(r"^https?://(?:[a-z0-9-]+\.)*?x\.test", [r"^https?://(?:[a-z0-9-]+\.)*?x\.test/r\?u=([^&]*)",
+                                               r"^https?://x\.test/out/(.*)$",
+                                               r"^https?://x\.test/\?go=([^&]*)"]),
+    short=(r"^https?://s\.test", [r"^https?://s\.test[^?]*\?u=([^&]*)"]),  # not anchored at the end
+    generic=(r"^https?://a\.b\.", [r"^https?://a\.b\.[^/]+/r\?u=([^&]*)"]),  # names no domain
+)
+INNER = "http://inner.test/"
+
+
+@pytest.mark.parametrize(("link", "found"), [
+    (f"http://x.test/r?u={enc(INNER)}", wrappers.Unwrapped(INNER, "x")),
+    (f"http://www.x.test/r?u={enc(INNER)}&h=1", wrappers.Unwrapped(INNER, "x")),
+    (f"x.test/r?u={enc(INNER)}", wrappers.Unwrapped(INNER, "x")),  # no scheme: taken as http
+    (f"http://x.test/out/{enc(INNER)}", wrappers.Unwrapped(INNER, "x")),  # in the path, no query
+    (f"http://x.test?go={enc(INNER)}", wrappers.Unwrapped(INNER, "x")),  # an empty path is "/"
+    (f"http://x.test/r?u={enc('javascript:alert(1)')}", wrappers.Unwrapped("javascript:", "x", False)),
+    (f"http://x.test/r?u={enc('DATA:text/html,<b>')}", wrappers.Unwrapped("data:", "x", False)),
+    (f"http://x.test/r?u=%01%20{enc(INNER)}%20%1F", wrappers.Unwrapped(INNER, "x")),  # stripped ...
+    (f"http://x.test/r?u=%01{enc(INNER)}%7F", wrappers.Unwrapped(INNER + "\x7f", "x")),  # ... not DEL
+    (f"http://x.test/r?u={enc(INNER + 'a!')}", wrappers.Unwrapped(INNER + "a!", "x")),
+    (f"http://s.test/r?u={enc(INNER)}", wrappers.Unwrapped(INNER, "short")),
+    # the provider's pattern stops before the host does: s.testevil.zz is not s.test
+    (f"http://s.testevil.zz/r?u={enc(INNER)}", None),
+    # a pattern that matches any registrable domain (a.b.<anything>) is not trusted
+    (f"http://a.b.x2.test/r?u={enc(INNER)}", None),
+    (f"http://a.b.c.d.zz/r?u={enc(INNER)}", None),
+])  # fmt: skip
+def test_unwrap_once_with_a_table_of_its_own(link: str, found: wrappers.Unwrapped | None) -> None:
+    assert wrappers.unwrap_once(link, X) == found
+
+
+def test_a_parameter_encoded_up_to_three_times_is_decoded() -> None:
+    value = INNER
+    for rounds in range(1, wrappers.MAX_DECODE + 2):
+        value = enc(value)
+        got = wrappers.unwrap_once(f"http://x.test/r?u={enc(value)}", X)
+        # the link's own encoding is one round; MAX_DECODE rounds in all
+        assert (got == wrappers.Unwrapped(INNER, "x")) is (rounds < wrappers.MAX_DECODE), rounds
+
+
+def test_an_inner_url_of_exactly_the_length_limit_is_kept() -> None:
+    from service.core import urls
+
+    room = urls.MAX_URL_LENGTH - len(INNER)
+    fits = INNER + "a" * room
+    assert wrappers._inner(fits, "x") == wrappers.Unwrapped(fits, "x")
+    assert wrappers._inner(fits + "a", "x") is None
+    assert wrappers._inner(INNER + "é" * (room // 2), "x") is not None  # bytes of UTF-8 count
+    assert wrappers._inner(INNER + "é" * (room // 2 + 1), "x") is None
