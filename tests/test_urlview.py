@@ -132,7 +132,8 @@ def test_each_lookalike_is_named_once_and_at_most_eight_are() -> None:
     from service.core.urls import parse
     view = describe(f"http://{parse('http://' + many + '.com/').host}/")
     assert len(view.lookalikes) == 8 and [x.char for x in view.lookalikes] == list(many[:8])
-    assert describe("http://a.test/").lookalikes == () and describe("http://1.2.3.4/").lookalikes == ()
+    assert describe("http://a.test/").lookalikes == ()
+    assert describe("http://1.2.3.4/").lookalikes == ()
 
 
 def test_a_path_of_exactly_the_limit_is_whole_and_one_more_is_cut() -> None:

@@ -195,10 +195,12 @@ INNER = "http://inner.test/"
     (f"x.test/r?u={enc(INNER)}", wrappers.Unwrapped(INNER, "x")),  # no scheme: taken as http
     (f"http://x.test/out/{enc(INNER)}", wrappers.Unwrapped(INNER, "x")),  # in the path, no query
     (f"http://x.test?go={enc(INNER)}", wrappers.Unwrapped(INNER, "x")),  # an empty path is "/"
-    (f"http://x.test/r?u={enc('javascript:alert(1)')}", wrappers.Unwrapped("javascript:", "x", False)),
+    (f"http://x.test/r?u={enc('javascript:alert(1)')}",
+     wrappers.Unwrapped("javascript:", "x", False)),
     (f"http://x.test/r?u={enc('DATA:text/html,<b>')}", wrappers.Unwrapped("data:", "x", False)),
     (f"http://x.test/r?u=%01%20{enc(INNER)}%20%1F", wrappers.Unwrapped(INNER, "x")),  # stripped ...
-    (f"http://x.test/r?u=%01{enc(INNER)}%7F", wrappers.Unwrapped(INNER + "\x7f", "x")),  # ... not DEL
+    (f"http://x.test/r?u=%01{enc(INNER)}%7F",
+     wrappers.Unwrapped(INNER + "\x7f", "x")),  # ... but not DEL
     (f"http://x.test/r?u={enc(INNER + 'a!')}", wrappers.Unwrapped(INNER + "a!", "x")),
     (f"http://s.test/r?u={enc(INNER)}", wrappers.Unwrapped(INNER, "short")),
     # the provider's pattern stops before the host does: s.testevil.zz is not s.test
