@@ -158,3 +158,69 @@ const DOMAIN_START_CASES = [
 for (const [name, table, url, startedAt, how] of DOMAIN_START_CASES) {
   test(`navigationStart: ${name}`, () => assert.equal(navigationStart(table, 7, url, startedAt, 2000).how, how));
 }
+
+test("rule shapes: exactly what declarativeNetRequest is given", () => {
+  const page = "chrome-extension://id/warning.html";
+  assert.deepEqual(redirectRule(5, "http://evil.test/a?b=1", page), {
+    id: 5, priority: BLOCK_PRIORITY,
+    action: { type: "redirect", redirect: { url: `${page}#http://evil.test/a?b=1` } },
+    condition: { regexFilter: "^http:\\/\\/evil\\.test\\/a\\?b=1$", resourceTypes: ["main_frame"] },
+  });
+  assert.deepEqual(domainRule(6, "evil.test", page).action, { type: "redirect", redirect: { regexSubstitution: `${page}#\\1` } });
+  assert.deepEqual(proceedRule(7, "http://evil.test/", 42), {
+    id: 7, priority: PROCEED_PRIORITY, action: { type: "allow" },
+    condition: { regexFilter: "^http:\\/\\/evil\\.test\\/$", resourceTypes: ["main_frame"], tabIds: [42] },
+  });
+});
+
+test("ruleEligible: http(s) at the start only, up to the RE2 size bound", async () => {
+  const { MAX_RULE_URL } = await import("../lib/rules.js");
+  const at = (n) => `http://a.test/${"x".repeat(n - "http://a.test/".length)}`;
+  assert.equal(ruleEligible(at(MAX_RULE_URL)), true);
+  assert.equal(ruleEligible(at(MAX_RULE_URL + 1)), false);
+  assert.equal(ruleEligible("view-source:http://a.test/"), false);
+  assert.equal(ruleEligible(new URL("http://a.test/")), false);
+});
+
+const LONG_HOST = `${"a".repeat(62)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}`; // 254 characters
+const EDGE_PROTECT = [
+  ["a score of exactly 70 is dangerous on its own", verdictOn("http://evil.test/", [listed("evil.test", 70)]), ["evil.test"]],
+  ["69 is not", verdictOn("http://evil.test/", [listed("evil.test", 69)]), []],
+  ["an entry with a trailing dot and capitals", verdictOn("http://a.evil.test/", [listed("Evil.Test.")]), ["evil.test"]],
+  ["an entry that is not a string", verdictOn("http://evil.test/", [listed(5)]), []],
+  ["evidence that is not an object", verdictOn("http://evil.test/", [{ code: "blocklist.match", score: 90, evidence: "evil.test" }]), []],
+  ["a code that only contains lookalike", verdictOn("http://evil.test/", [look("evil.test", "url.lookalike")]), []],
+  ["an idn finding about the host", verdictOn("http://evil.test/", [look("evil.test", "idn.whole_script")]), ["evil.test"]],
+  ["a finding with no host", verdictOn("http://evil.test/", [look(undefined)]), []],
+  ["an unparsable final URL", verdictOn("not a url", [listed("evil.test")]), []],
+  ["a host of 254 characters is too long for a domain rule", verdictOn(`http://${LONG_HOST}/`, [look(LONG_HOST)]), []],
+  ["253 characters is not", verdictOn(`http://${LONG_HOST.slice(1)}/`, [look(LONG_HOST.slice(1))]), [LONG_HOST.slice(1)]],
+  ["a host starting with a dash", verdictOn("http://-evil.test/", [look("-evil.test")]), []],
+  ["a host ending with a dash", verdictOn("http://evil.test-/", [look("evil.test-")]), []],
+  ["an IPv4 host", verdictOn("http://203.0.113.9/", [listed("203.0.113.9")]), ["203.0.113.9"]],
+  ["the entry must be a domain", verdictOn("http://a.evil.test/", [listed("*.evil.test")]), []],
+  ["two reasons about the same domain give one rule", verdictOn("http://a.evil.test/", [listed("evil.test"), listed("EVIL.test")]), ["evil.test"]],
+];
+for (const [name, result, expected] of EDGE_PROTECT) {
+  test(`domainsToProtect: ${name}`, () => assert.deepEqual(domainsToProtect(result, toUnicodeHost), expected));
+}
+
+test("domainsToProtect without a Unicode mapper compares ASCII only", () => {
+  const result = verdictOn("http://xn--fcebook-2fg.com/", [look("f\u0430cebook.com")]);
+  assert.deepEqual(domainsToProtect(result), []);
+  assert.deepEqual(domainsToProtect(verdictOn("http://xn--fcebook-2fg.com/", [look("xn--fcebook-2fg.com")])), ["xn--fcebook-2fg.com"]);
+});
+
+const EDGE_START = [
+  // the allowance is live for exactly ALLOWANCE_MS; a navigation starting at the very moment uses it
+  ["an allowance exactly a minute old still counts", { urls: RULED, proceed: allowance() }, BAD, 5000, 65_000, { how: "proceeded", consume: true, drop: false }],
+  ["a minute and a millisecond is stale", { urls: RULED, proceed: allowance() }, BAD, 5000, 65_001, { how: "check", consume: false, drop: true }],
+  ["a visit started the moment the allow rule was removed is checked", { urls: RULED, proceed: {}, ended: { 7: { url: BAD, at: 6500 } } }, BAD, 6500, 6600, { how: "check", consume: false, drop: false }],
+  ["a rule expiring this very moment stops nothing", { urls: { [BAD]: { id: 1, expires: 2000, added: 1000 } }, proceed: {} }, BAD, 2000, 2000, { how: "check", consume: false, drop: false }],
+  ["a rule added the moment the request left stops it", { urls: { [BAD]: { id: 1, expires: 1e9, added: 2000 } }, proceed: {} }, BAD, 2000, 2000, { how: "protected", consume: false, drop: false }],
+  ["a removed allow rule for another URL bypasses nothing", { urls: RULED, proceed: {}, ended: { 7: { url: OTHER, at: 6500 } } }, BAD, 6400, 6600, { how: "protected", consume: false, drop: false }],
+  ["an allowance for another URL in this tab: this one is still stopped", { urls: RULED, proceed: allowance({ url: OTHER }) }, BAD, 6000, 6000, { how: "protected", consume: false, drop: false }],
+];
+for (const [name, table, url, startedAt, now, expected] of EDGE_START) {
+  test(`navigationStart: ${name}`, () => assert.deepEqual(navigationStart(table, 7, url, startedAt, now), expected));
+}
