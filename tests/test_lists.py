@@ -505,3 +505,45 @@ def test_bad_utf8_is_shown_escaped_and_only_the_first_line_loses_a_bom() -> None
     urls_list = parse_list(b"\xef\xbb\xbfhttp://a.com/\n\xef\xbb\xbfhttp://b.com/\n", "urls")
     assert [e.value for e in urls_list.entries] == ["a.com/"]
     assert [e.line for e in urls_list.errors] == [2]  # a BOM inside the file is no part of a URL
+
+
+def test_adblock_lines_each_land_where_they_belong() -> None:
+    text = ("[Adblock Plus 2.0]\n#\n#comment\n# c2\n! x\n[not header]\n||a.com^\n"
+            "||b.com^$third-party\n||c.com^$popup\n||d.com/dir/\n||e.com/p.html|\n||f.com/x*y\n"
+            "||g.com*\n|http://h.com/\nplain\n||bad_h!^\n")
+    parsed = parse_list(text, "adblock")
+    assert [(e.value, e.kind, e.line) for e in parsed.entries] == [
+        ("a.com", "host", 7), ("c.com", "host", 9), ("d.com/dir/", "url", 10),
+        ("e.com/p.html", "url", 11)]
+    assert [(e.line, e.text, e.reason) for e in parsed.errors] == [
+        (16, "||bad_h!^", "host 'bad_h!' has characters a domain name cannot contain")]
+    assert dict(parsed.unsupported) == {"pattern": 4, "options": 1, "path": 1, "wildcard": 1}
+
+
+@pytest.mark.parametrize(("token", "expression"), [
+    ("http://a.com", "a.com/"),
+    ("http://a.com?x=1", "a.com/?x=1"),
+    ("http://a.com/a/./b", "a.com/a/b"),
+    ("http://a.com/a/.", "a.com/a/"),
+    ("http://a.com/a/b/..", "a.com/a/"),
+    ("http://a.com/a/../b", "a.com/b"),
+    ("http://a.com//x", "a.com/x"),
+    ("http://" + "a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 57 + ".com/",
+     "a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 57 + ".com/"),  # 253 characters
+])
+def test_list_url_expressions_fast_path_or_not(token: str, expression: str) -> None:
+    from service.lists.canon import canonical_url
+
+    assert canonical_url(token) == expression
+
+
+def test_a_report_counts_every_error_and_keeps_the_first_few() -> None:
+    from service.lists.formats import Report, printable
+
+    report = Report(keep=2)
+    for number in range(1, 5):
+        report.error(number, f"line {number}", "bad")
+    assert report.error_count == 4 and [e.line for e in report.errors] == [1, 2]
+    assert printable("a\x00b\u200bc\td") == "a\\x00b\\u200bc\\td"
+    assert printable("x" * 200) == "x" * 200 and printable("x" * 201) == "x" * 200 + "…"
+    assert printable("\x1b[31m" + "y" * 300, limit=3) == "\\x1b[3…"

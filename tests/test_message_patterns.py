@@ -195,6 +195,14 @@ def test_fold(text: str, folded: str) -> None:
     ("ở tp.hcm lúc 3.5tr, ok.em, mail a@gmail.com", []),  # no real suffix; an e-mail address
     ("http://evil.test/<script>alert(1)</script>", ["http://evil.test/"]),
     ("a.vn a.vn A.VN", ["a.vn"]),
+    # a closing bracket ends a link unless it closes one the link opened (Wikipedia-style paths)
+    ("xem https://vi.wikipedia.org/wiki/Hà_Nội_(thành_phố)).",
+     ["https://vi.wikipedia.org/wiki/Hà_Nội_(thành_phố)"]),
+    ("link: http://a.test/x(1)", ["http://a.test/x(1)"]),
+    ("http://a.test/a)b)", ["http://a.test/a)b"]),
+    ("(http://a.test/x)", ["http://a.test/x"]),
+    ("http://a.test/x).", ["http://a.test/x"]),
+    ("http://a.test/(x)y).", ["http://a.test/(x)y"]),
 ])
 def test_links_in_text(text: str, links: list[str]) -> None:
     assert [f.text for f in find_links(text)] == links
@@ -267,3 +275,26 @@ def test_any_text_gives_signals_whose_evidence_is_the_students_own_words(text: s
     assert 0 <= verdict.score <= 100
     for link in find_links(text):
         assert text[link.start:link.end] == link.text
+
+
+def test_a_combination_needs_all_its_codes_and_counts_only_loud_patterns() -> None:
+    from service.detect.message import Combo, MessageRules
+
+    both = Combo("both", 50, all=frozenset({"message.a", "message.b"}))
+    three = Combo("three", 70, count=3)
+    either = Combo("either", 40, all=frozenset({"message.a"}),
+                   any=frozenset({"message.c", "message.d"}))
+    rules = MessageRules(rules=(), combos=(both, three, either), quiet=frozenset({"message.q"}))
+    assert both.fires(frozenset({"message.a", "message.b"}))  # exactly its codes
+    assert not both.fires(frozenset({"message.a"}))
+    assert three.fires(frozenset({"x", "y", "z"})) and not three.fires(frozenset({"x", "y"}))
+    assert either.fires(frozenset({"message.a", "message.d"}))
+    assert not either.fires(frozenset({"message.a"}))
+    got = combination(["message.b", "message.a"], rules)
+    assert got == Signal("message.combination", 50, {"combo": "both", "patterns": "a, b"})
+    # a quiet code does not count towards three, but is named
+    got = combination(["message.a", "message.q", "message.c"], rules)
+    assert got == Signal("message.combination", 40,
+                         {"combo": "either", "patterns": "a, c, q"})
+    assert combination(["message.a", "message.c", "message.x"], rules).evidence["combo"] == "three"
+    assert combination(["message.q", "message.x", "message.y"], rules) is None

@@ -122,3 +122,14 @@ def test_the_ascii_skeleton_table_equals_icu() -> None:
                             for _ in range(2000))]
     for text in samples:
         assert confusables.uts39_skeleton(text) == str(spoof.getSkeleton(0, text)), text
+
+
+def test_word_lists_are_read_line_by_line_with_comments_case_and_marks_folded() -> None:
+    from service.detect import wordsplit
+
+    text = "# a header line\nNgân # the bank word\n\n  hàng  \nx-y\nok#\n123\n"
+    assert wordsplit._lines(text) == ["ngan", "hang", "xy", "ok"]  # folding drops the dash
+    assert wordsplit._lines(None) == [] and wordsplit._lines("") == []
+    vocab = build_vocabulary("Ngân\nhàng", "# english\nBank\nab\nWallet # a word")
+    assert vocab.vietnamese == {"ngan", "hang"}
+    assert vocab.english == {"bank", "wallet"}  # "ab" is under MIN_ENGLISH letters
