@@ -75,6 +75,24 @@ EDGES = [
     (200, {"Content-Type": "text/html; charset=utf-8; x=y"},
      b'<meta http-equiv="refresh" content="0;url=/m">', NextHop("http://a.test/m", "meta")),
     (200, {"Content-Type": "text/html"}, b'<meta http-equiv="refresh" content>', None),
+    # a refresh of exactly the longest delay a student would wait is followed; longer is not
+    (200, {"Refresh": "60; url=/slow"}, None, NextHop("http://a.test/slow", "refresh")),
+    (200, {"Refresh": "61; url=/slow"}, None, None),
+    # a header refresh too slow to count does not hide the page's own meta refresh
+    (200, {"Refresh": "600; url=/slow", "Content-Type": "text/html"},
+     b'<meta http-equiv="refresh" content="1;url=/m">', NextHop("http://a.test/m", "meta")),
+    (200, {"Refresh": "0; url=#top", "Content-Type": "text/html"},
+     b'<meta http-equiv="refresh" content="0;url=/m">', NextHop("http://a.test/m", "meta")),
+    # a meta refresh in a body that is not HTML is text, not markup
+    (200, {"Content-Type": "text/plain"}, b'<meta http-equiv="refresh" content="0;url=/m">', None),
+    (200, {}, b'<meta http-equiv="refresh" content="0;url=/m">',  # no type: sniffed, as browsers do
+     NextHop("http://a.test/m", "meta")),
+    (200, {"Content-Type": " TEXT/HTML ;charset=x"},
+     b'<meta http-equiv="refresh" content="0;url=/m">', NextHop("http://a.test/m", "meta")),
+    (200, {"Content-Type": "application/xhtml+xml"},
+     b'<meta http-equiv="refresh" content="0;url=/m">', NextHop("http://a.test/m", "meta")),
+    (200, {"Content-Type": "text/html"}, b"<script>location.href='/s'</script>",
+     NextHop("http://a.test/s", "script")),
 ]
 
 
@@ -82,6 +100,12 @@ EDGES = [
 def test_next_hop_edges(status: int, headers: dict[str, str], body: bytes | None,
                         expected: NextHop | None) -> None:
     assert next_hop(BASE, status, headers, body) == expected
+
+
+def test_a_page_with_a_fragment_refreshing_to_another_fragment_stays_put() -> None:
+    assert next_hop("http://a.test/p#x", 200, {"Refresh": "0; url=#y"}, None) is None
+    assert next_hop("http://a.test/p#x", 200, {"Refresh": "0; url=/q#y"}, None) == NextHop(
+        "http://a.test/q#y", "refresh")
 
 
 def test_shorteners_in_a_chain_match_by_host_or_by_registrable_domain() -> None:
