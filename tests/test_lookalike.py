@@ -248,3 +248,45 @@ def test_the_marks_table_holds_the_marks_of_latin_greek_and_cyrillic_letters_onl
     assert ord("\u0e31") not in marks  # a Thai vowel sign is Mn but not of these scripts
     for spelling in ("việtcombank", "viêtcombank", "vietcombank"):
         assert unicodedata.normalize("NFD", spelling).translate(marks) == "vietcombank"
+
+
+def test_the_idn_allowed_set_drops_chromium_s_ranges_whole() -> None:
+    # Built once at import (docs/testing.md): called here so a broken builder is seen.
+    from service.detect import idn
+
+    allowed = idn._allowed_set()
+    assert allowed.isFrozen()
+    for code in (0x1CD, 0x1D0, 0x1DC, 0x1E00, 0x1E50, 0x1E9B, 0x1F00, 0x1FFF, 0x338, 0x2BB, 0x2BC):
+        assert not allowed.contains(chr(code)), hex(code)
+    for letter in "aệờẵđ" + chr(0x1EA0) + chr(0x339):  # Vietnamese letters from U+1EA0 stay
+        assert allowed.contains(letter), letter
+
+
+def test_typosquat_weights_and_benign_siblings_at_their_edges() -> None:
+    from service.detect import typosquat
+
+    code = typosquat.EDIT_DISTANCE
+    assert typosquat._weight(code, "x" * typosquat.LONG_TOKEN) == typosquat.WEIGHTS[code]
+    assert typosquat._weight(code, "x" * (typosquat.LONG_TOKEN - 1)) == typosquat.SHORT_TOKEN_WEIGHT
+    assert typosquat._likely_benign("abcd1", "abcd2")  # numbered siblings
+    assert not typosquat._likely_benign("abcd", "abce2")
+    assert typosquat._likely_benign("tank", "hank")  # first letter of a short word
+    assert typosquat._likely_benign("ank", "bank") and typosquat._likely_benign("bank", "ank")
+    assert not typosquat._likely_benign("nk", "bank")
+    assert not typosquat._likely_benign("paypal", "baypal")  # longer than the guard
+
+
+def test_platform_parents_are_the_host_s_proper_parents_above_the_tld() -> None:
+    from service.detect import platforms
+
+    assert list(platforms._parents("a.b.c.com")) == ["b.c.com", "c.com"]
+    assert list(platforms._parents("c.com")) == []
+
+
+def test_protected_domains_from_a_file_skip_comments_and_refuse_an_empty_one() -> None:
+    from service.detect.targets import build_targets_from_domains
+
+    table = build_targets_from_domains(["# the school's own", "", "truong-abc.edu.vn # a # b"])
+    assert [b.domains for b in table.brands] == [("truong-abc.edu.vn",)]
+    with pytest.raises(ListError, match="protected targets: the file names no domain"):
+        build_targets_from_domains(["# nothing", "   "])

@@ -203,6 +203,9 @@ def test_fold(text: str, folded: str) -> None:
     ("(http://a.test/x)", ["http://a.test/x"]),
     ("http://a.test/x).", ["http://a.test/x"]),
     ("http://a.test/(x)y).", ["http://a.test/(x)y"]),
+    ("ở tp.hcm rồi vào evil-site.top/x", ["evil-site.top/x"]),  # a non-link first
+    ("a.vn a.vn b.vn", ["a.vn", "b.vn"]),  # a repeat first
+    ("vào a.vn:99999 nhé", []),  # no port that high: not a link
 ])
 def test_links_in_text(text: str, links: list[str]) -> None:
     assert [f.text for f in find_links(text)] == links

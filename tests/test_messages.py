@@ -98,3 +98,10 @@ def test_three_nos_and_three_musts_in_both_languages() -> None:
     for lang in LANGS:
         assert len(messages.THREE_NOS[lang]) == 3
         assert len(messages.THREE_MUSTS[lang]) == 3
+
+
+def test_text_for_another_language_or_missing_evidence() -> None:
+    assert text_for("blocklist.match", {}, "fr") == text_for("blocklist.match", {}, "vi")
+    en = text_for("blocklist.match", {}, "en")
+    assert en.message == "This link is on a list of scam or dangerous sites ()."
+    assert "{" not in en.advice and "XXXX" not in en.message

@@ -322,3 +322,30 @@ def test_rate_limited_carries_its_wait_and_message() -> None:
 
     error = RateLimited("too many checks", retry_after=7)
     assert (str(error), error.retry_after) == ("too many checks", 7)
+
+
+@pytest.mark.parametrize(("raw", "unescaped"), [
+    (b"%41", b"A"),
+    (b"%2541", b"A"),  # decoded again once its last digit arrives
+    (b"%252541", b"A"),
+    (b"%4G", b"%4G"),
+    (b"%G4", b"%G4"),
+    (b"%%41", b"%A"),
+    (b"ab%4", b"ab%4"),
+    (b"%", b"%"),
+])
+def test_linear_unescape(raw: bytes, unescaped: bytes) -> None:
+    assert urls._unescape_linear(raw) == unescaped
+
+
+def test_expressions_take_a_string_or_a_parsed_url() -> None:
+    text = "http://a.b.example.com/1/2.html?x=1"
+    assert urls.expressions(text) == urls.expressions(urls.parse(text))
+    assert "a.b.example.com/1/2.html?x=1" in urls.expressions(text)
+
+
+def test_a_bad_list_entry_says_why() -> None:
+    from service.lists.canon import BadEntry
+
+    error = BadEntry("no host")
+    assert (str(error), error.reason) == ("no host", "no host")
