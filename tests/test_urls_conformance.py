@@ -35,7 +35,8 @@ def _input(row: dict[str, str]) -> str | bytes:
 
 
 def _ids(rows: list[dict[str, str]], key: str = "input") -> list[str]:
-    return [f"{i}:{row[key][:40]!r}" for i, row in enumerate(rows)]
+    # no "::" inside a node id: pytest could not be given it on the command line (make mutate)
+    return [f"{i}:{row[key][:40]!r}".replace("::", "..") for i, row in enumerate(rows)]
 
 
 CANON = _tsv("sb_canonicalization.tsv")
