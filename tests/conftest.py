@@ -25,8 +25,8 @@ pytest_plugins = ["redis_fixtures"]  # real redis-server fixtures (tests/redis_f
 def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
     """A parameter's own text as its id, with "::" written "..": pytest cannot be given a node
     id with "::" inside its brackets on the command line, and `make mutate` names tests so."""
-    if isinstance(val, str) and "::" in val:
-        return val.replace("::", "..")
+    if isinstance(val, str) and "::" in val:  # escaped as pytest's own ids are
+        return val.encode("unicode_escape").decode("ascii").replace("::", "..")
     return None
 
 
