@@ -70,9 +70,11 @@ export function describeUrl(raw) {
   } else {
     const labels = hostAscii.split(".");
     const registrable = registrableLabelCount(labels.filter((l) => l !== ""));
+    // The first label of the registrable domain; a trailing dot ("evil.test.") names no label.
+    const first = labels.length - registrable - (labels.at(-1) === "" ? 1 : 0);
     labels.forEach((label, index) => {
       if (index > 0) segments.push({ text: ".", kind: "dot" });
-      const kind = index >= labels.length - registrable ? "domain" : "subdomain";
+      const kind = index >= first ? "domain" : "subdomain";
       const unicode = toUnicodeHost(label);
       const [pieces, labelFlags] = labelPieces(unicode, kind);
       if (/^xn--/iu.test(label)) {

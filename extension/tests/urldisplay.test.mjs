@@ -142,3 +142,62 @@ for (const [url, expected] of SEGMENTS) {
     assert.ok(!d.flags.includes("punycode"), "xn-- only counts at the start of a label");
   });
 }
+
+// Every segment of a URL, in order, with its kind, highlight and punycode form (what the warning page draws).
+const S = (text, kind, highlight, punycode) => ({ text, kind, ...(highlight ? { highlight } : {}), ...(punycode ? { punycode } : {}) });
+const EXACT = [
+  ["https://user:pw@xn--80ak6aa92e.xn--80ak6aa92e.com:8443/a/b?q=1#f",
+    [S("https://", "scheme"), S("user:pw@", "userinfo", "userinfo"), S("аррӏе", "subdomain", "confusable", "xn--80ak6aa92e"), S(".", "dot"),
+      S("аррӏе", "domain", "confusable", "xn--80ak6aa92e"), S(".", "dot"), S("com", "domain"), S(":8443", "port"), S("/a/b?q=1#f", "path")],
+    "аррӏе.аррӏе.com", ["confusable", "punycode", "userinfo"]],
+  ["http://login.faceb00k.co.uk/",
+    [S("http://", "scheme"), S("login", "subdomain"), S(".", "dot"), S("faceb", "domain"), S("00", "domain", "digits"), S("k", "domain"),
+      S(".", "dot"), S("co", "domain"), S(".", "dot"), S("uk", "domain"), S("/", "path")],
+    "login.faceb00k.co.uk", ["digits"]],
+  ["http://[::1]:8080/x", [S("http://", "scheme"), S("[::1]", "domain", "ip"), S(":8080", "port"), S("/x", "path")], "[::1]", ["ip"]],
+  ["http://1.2.3.4/", [S("http://", "scheme"), S("1.2.3.4", "domain", "ip"), S("/", "path")], "1.2.3.4", ["ip"]],
+  ["http://1.2.3.4x.test/",
+    [S("http://", "scheme"), S("1", "subdomain"), S(".", "dot"), S("2", "subdomain"), S(".", "dot"), S("3", "subdomain"), S(".", "dot"),
+      S("4x", "domain"), S(".", "dot"), S("test", "domain"), S("/", "path")], "1.2.3.4x.test", []],
+  ["http://x.test1/", [S("http://", "scheme"), S("x", "domain"), S(".", "dot"), S("test1", "domain"), S("/", "path")], "x.test1", []],
+  ["http://g00gle1a.com/?",
+    [S("http://", "scheme"), S("g", "domain"), S("00", "domain", "digits"), S("gle", "domain"), S("1", "domain", "digits"), S("a", "domain"),
+      S(".", "dot"), S("com", "domain"), S("/", "path")], "g00gle1a.com", ["digits"]],
+  ["http://a.test", [S("http://", "scheme"), S("a", "domain"), S(".", "dot"), S("test", "domain"), S("/", "path")], "a.test", []],
+  ["http://a.test/#x", [S("http://", "scheme"), S("a", "domain"), S(".", "dot"), S("test", "domain"), S("/#x", "path")], "a.test", []],
+  ["http://user%40x@evil.test/",
+    [S("http://", "scheme"), S("user@x@", "userinfo", "userinfo"), S("evil", "domain"), S(".", "dot"), S("test", "domain"), S("/", "path")],
+    "evil.test", ["userinfo"]],
+  ["http://%E0%A4%A@x.test/", // not decodable: shown as it came
+    [S("http://", "scheme"), S("%E0%A4%A@", "userinfo", "userinfo"), S("x", "domain"), S(".", "dot"), S("test", "domain"), S("/", "path")],
+    "x.test", ["userinfo"]],
+  ["http://only:@x.test/",
+    [S("http://", "scheme"), S("only@", "userinfo", "userinfo"), S("x", "domain"), S(".", "dot"), S("test", "domain"), S("/", "path")],
+    "x.test", ["userinfo"]],
+  // a trailing dot names no label: the registrable domain is still evil.test
+  ["http://a.evil.test./",
+    [S("http://", "scheme"), S("a", "subdomain"), S(".", "dot"), S("evil", "domain"), S(".", "dot"), S("test", "domain"), S(".", "dot"),
+      S("/", "path")], "a.evil.test.", []],
+  ["http://xn--fcebook-2fg.com/",
+    [S("http://", "scheme"), S("f", "domain", undefined, "xn--fcebook-2fg"), S("а", "domain", "confusable", "xn--fcebook-2fg"),
+      S("cebook", "domain", undefined, "xn--fcebook-2fg"), S(".", "dot"), S("com", "domain"), S("/", "path")], "fаcebook.com", ["confusable", "punycode"]],
+];
+for (const [url, segments, host, flags] of EXACT) {
+  test(`describeUrl, every segment: ${url}`, () => {
+    const d = describeUrl(url);
+    assert.deepEqual(d.segments, segments);
+    assert.deepEqual([d.ok, d.host, d.hostAscii, d.flags], [true, host, new URL(url).hostname, flags]);
+  });
+}
+
+test("registrableLabelCount: every second-level label under a two-letter TLD, and what is not one", () => {
+  for (const second of ["ac", "co", "com", "edu", "gov", "int", "mil", "net", "org", "biz", "info", "name", "pro", "health", "or", "ne", "go"]) {
+    assert.equal(registrableLabelCount(["x", second, "vn"]), 3, second);
+  }
+  assert.equal(registrableLabelCount(["x", "shop", "vn"]), 2);
+  assert.equal(registrableLabelCount(["x", "com", "info"]), 2); // the TLD is not a country code
+  assert.equal(registrableLabelCount(["vn"]), 1);
+  assert.equal(registrableLabelCount(["a", "vn"]), 2);
+  assert.equal(registrableLabelCount(["a", "b", "c", "d"]), 2);
+  assert.equal(registrableLabelCount([]), 0);
+});
