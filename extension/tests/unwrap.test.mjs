@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { MAX_NESTED, unquote, unwrapAll, unwrapOnce, worstOf } from "../lib/unwrap.js";
+import { MAX_DECODE, MAX_NESTED, MAX_URL_BYTES, buildTable, unquote, unwrapAll, unwrapOnce, worstOf } from "../lib/unwrap.js";
 import { WRAPPERS } from "../lib/wrappers-data.js";
 
 const here = new URL(".", import.meta.url);
@@ -56,4 +56,72 @@ test("the worst answer of a link and its inner URLs decides", () => {
   assert.equal(worstOf([odd, bad, safe]), bad);
   assert.equal(worstOf([safe, undefined]), safe);
   assert.equal(worstOf([undefined, undefined]), undefined);
+});
+
+// A table of its own, as tests/test_wrappers.py builds one: providers and additions both count.
+const X = buildTable({
+  providers: { x: { urlPattern: "https?://(?:[a-z0-9-]+\\.)*?x\\.test", redirections: ["https?://(?:[a-z0-9-]+\\.)*?x\\.test/r\\?u=([^&]*)", "https?://x\\.test/out/(.*)$", "https?://x\\.test/\\?go=([^&]*)"] } },
+  additions: { short: { urlPattern: "https?://s\\.test", redirections: ["https?://s\\.test[^?]*\\?u=([^&]*)"] } },
+});
+const INNER = "http://inner.test/";
+const found = (url, provider = "x", web = true) => ({ url, provider, web });
+const OWN = [
+  [`http://x.test/r?u=${enc(INNER)}`, found(INNER)],
+  [`HTTP://WWW.X.TEST/r?u=${enc(INNER)}&h=1`, found(INNER)],
+  [`  x.test/r?u=${enc(INNER)}  `, found(INNER)], // no scheme, spaces around: taken as http
+  [`http://x.test./r?u=${enc(INNER)}`, found(INNER)], // a trailing dot on the host
+  [`http://x.test/out/${enc(INNER)}`, found(INNER)],
+  [`http://x.test?go=${enc(INNER)}`, found(INNER)],
+  [`http://x.test/r?u=${enc("javascript:alert(1)")}`, found("javascript:", "x", false)],
+  [`http://x.test/r?u=%01%20${enc(INNER)}%20%1F`, found(INNER)], // control characters stripped at both ends
+  [`http://x.test/r?u=${enc(`${INNER}a!`)}`, found(`${INNER}a!`)],
+  [`http://x.test/r?u=${enc("http://")}`, null], // no host
+  [`http://x.test/r?u=`, null],
+  [`http://s.test/r?u=${enc(INNER)}`, found(INNER, "short")],
+  [`http://s.testevil.zz/r?u=${enc(INNER)}`, null], // the pattern stops before the host does
+  [`ftp://x.test/r?u=${enc(INNER)}`, null],
+  ["http://x.test:99999/r?u=x", null], // not a URL
+];
+for (const [link, expected] of OWN) {
+  test(`unwrapOnce with a table of its own: ${link.trim().slice(0, 60)}`, () => assert.deepEqual(unwrapOnce(link, X), expected));
+}
+
+test(`a parameter encoded up to ${MAX_DECODE} times is decoded, not more`, () => {
+  let value = INNER;
+  for (let rounds = 1; rounds <= MAX_DECODE + 1; rounds++) {
+    value = enc(value);
+    const got = unwrapOnce(`http://x.test/r?u=${enc(value)}`, X);
+    assert.deepEqual(got, rounds < MAX_DECODE ? found(INNER) : null, `rounds ${rounds}`);
+  }
+});
+
+test("an inner URL of exactly the byte limit is kept, one byte more is not", () => {
+  const fits = INNER + "a".repeat(MAX_URL_BYTES - INNER.length);
+  assert.deepEqual(unwrapOnce(`http://x.test/out/${fits}`, X), found(fits));
+  assert.equal(unwrapOnce(`http://x.test/out/${fits}a`, X), null);
+  assert.equal(unwrapOnce(`http://x.test/out/${INNER}${"é".repeat((MAX_URL_BYTES - INNER.length) / 2 + 1)}`, X), null); // bytes, not characters
+});
+
+test("unwrapAll: nested wrappers outermost first; a script ends the chain; a repeat ends it", () => {
+  const two = `http://x.test/r?u=${enc(`http://s.test/r?u=${enc(INNER)}`)}`;
+  assert.deepEqual(unwrapAll(two, X), [found(`http://s.test/r?u=${enc(INNER)}`), found(INNER, "short")]);
+  const script = `http://x.test/r?u=${enc(`http://s.test/r?u=${enc("javascript:x")}`)}`;
+  assert.deepEqual(unwrapAll(script, X).map((f) => f.url), [`http://s.test/r?u=${enc("javascript:x")}`, "javascript:"]);
+  const self = "http://x.test/out/http://x.test/out/http://x.test/out/";
+  assert.deepEqual(unwrapAll(self, X).map((f) => f.url), ["http://x.test/out/http://x.test/out/", "http://x.test/out/"]);
+  assert.deepEqual(unwrapAll(INNER, X), []);
+});
+
+test("the first of equally bad answers is kept", () => {
+  const a = { verdict: "suspicious", id: "a" };
+  const b = { verdict: "suspicious", id: "b" };
+  assert.equal(worstOf([a, b]), a);
+  assert.equal(worstOf([{ verdict: "weird" }, a]).id, "a");
+  assert.equal(worstOf([]), undefined);
+});
+
+test("unquote: a run of escapes is one UTF-8 sequence; text without % is returned as it is", () => {
+  assert.equal(unquote("%E1%BB%87t"), "ệt");
+  assert.equal(unquote("plain"), "plain");
+  assert.equal(unquote("%41%4"), "A%4");
 });
