@@ -29,7 +29,8 @@ export function normalizeServiceUrl(raw) {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   if (url.username || url.password || url.search || url.hash) return null;
-  return url.href.replace(/\/+$/u, "");
+  // origin + path, not href: an empty query ("https://x/?") would otherwise stay in every request URL
+  return `${url.origin}${url.pathname}`.replace(/\/+$/u, "");
 }
 
 /** Validate one value; returns the clean value or undefined when it is not acceptable. */

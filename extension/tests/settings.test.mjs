@@ -185,3 +185,42 @@ test("defaults are what a fresh install uses, and policy lists come back sorted"
   assert.equal(resolveLanguage("auto", "EN-gb"), "en");
   assert.equal(resolveLanguage("auto", undefined), "vi");
 });
+
+test("service URL edges: blank, too long, spaces around, a bare origin", async () => {
+  const { normalizeServiceUrl } = await import("../lib/settings.js");
+  assert.equal(normalizeServiceUrl("   "), null);
+  assert.equal(normalizeServiceUrl(""), null);
+  assert.equal(normalizeServiceUrl(42), null);
+  const long = `https://linkguard.school.test/${"a".repeat(2048 - "https://linkguard.school.test/".length)}`;
+  assert.equal(normalizeServiceUrl(long), long);
+  assert.equal(normalizeServiceUrl(`${long}a`), null);
+  assert.equal(normalizeServiceUrl("  https://Linkguard.School.test:8443/api///  "), "https://linkguard.school.test:8443/api");
+  assert.equal(normalizeServiceUrl("https://linkguard.school.test"), "https://linkguard.school.test");
+  assert.equal(normalizeServiceUrl("https://:pw@linkguard.school.test/"), null); // a password alone
+  assert.equal(normalizeServiceUrl("https://linkguard.school.test/?"), "https://linkguard.school.test"); // an empty query is none
+});
+
+test("every enum value and the API key's bounds", async () => {
+  const { validateValue } = await import("../lib/settings.js");
+  for (const language of ["auto", "vi", "en"]) assert.equal(validateValue("language", language), language);
+  for (const mode of ["open", "closed"]) assert.equal(validateValue("failMode", mode), mode);
+  assert.equal(validateValue("failMode", "Open"), undefined);
+  assert.equal(validateValue("apiKey", "k".repeat(256)), "k".repeat(256));
+  assert.equal(validateValue("apiKey", "k".repeat(257)), undefined);
+  assert.equal(validateValue("apiKey", "a\nb"), undefined);
+  assert.equal(validateValue("apiKey", "a\rb"), undefined);
+  assert.equal(validateValue("apiKey", 5), undefined);
+  assert.equal(validateValue("apiKey", ""), "");
+  assert.equal(validateValue("markers", "true"), undefined);
+  assert.equal(validateValue("markers", false), false);
+});
+
+test("sanitize ignores what is not an object; resolveLanguage takes only vi and en as they are", async () => {
+  const { sanitize, resolveLanguage } = await import("../lib/settings.js");
+  assert.deepEqual(sanitize("nope"), { values: {}, invalid: [] });
+  assert.deepEqual(sanitize(null), { values: {}, invalid: [] });
+  assert.equal(resolveLanguage("auto", "EN-GB"), "en");
+  assert.equal(resolveLanguage("fr", "en-US"), "en");
+  assert.equal(resolveLanguage("auto", undefined), "vi");
+  assert.equal(resolveLanguage("auto", "de"), "vi");
+});
