@@ -272,3 +272,53 @@ test("warning page: proceed asks the worker with the page's URL, and says why it
   assert.deepEqual(sent.filter((m) => m.type === "proceed"), [{ type: "proceed", url: "http://evil.test/a?b=1" }]);
   assert.equal(doc.querySelector("#proceed-box [role=status]").textContent, CATALOG.proceedScheme.message);
 });
+
+test("warning page: a hop names only the status and step it has", async () => {
+  const redirects = [
+    { url: "http://short.test/x", via: "start" }, // no status at all
+    { url: "http://quiet.test/" }, // neither: no note
+    { url: "http://end.test/", status: 200, via: null },
+  ];
+  const doc = await openWarning("http://short.test/x", verdict({ ...DANGEROUS, redirects }));
+  const hops = [...doc.querySelectorAll("#hop-list > li")];
+  assert.deepEqual(hops.map((li) => (li.querySelector(".muted") ? li.querySelector(".muted").textContent : null)), [" (start)", null, " (200)"]);
+});
+
+test("warning page: no reasons says so, muted; a score is shown only when it is a number", async () => {
+  const doc = await openWarning("http://evil.test/", verdict({ ...DANGEROUS, reasons: [null, "x"], score: "high" }));
+  const items = [...doc.querySelectorAll("#reason-list > li")];
+  assert.equal(items.length, 1);
+  assert.equal(items[0].className, "muted");
+  assert.equal(items[0].textContent, CATALOG.noReasons.message);
+  assert.equal(text(doc, "#score"), "");
+});
+
+test("warning page: did you mean goes to the https home of that host", async () => {
+  const doc = await openWarning("http://faceb00k.test/", verdict({ ...DANGEROUS, suggestion: "Facebook.com" }));
+  const went = [];
+  const real = globalThis.location;
+  globalThis.location = { assign: (url) => went.push(url) };
+  try {
+    doc.getElementById("suggestion-go").click();
+  } finally {
+    globalThis.location = real;
+  }
+  assert.deepEqual(went, ["https://facebook.com/"]);
+});
+
+test("warning page: the report button is disabled while the report is on its way", async () => {
+  let release;
+  const pending = new Promise((resolve) => { release = resolve; });
+  const doc = await openWarning("http://evil.test/", (message) => {
+    if (message.type === "verdict") return verdict(DANGEROUS)(message);
+    if (message.type === "report") return pending.then(() => ({ ok: true, id: "r-9" }));
+    return { ok: false };
+  }, "?mode=report");
+  doc.getElementById("report").dispatchEvent(new doc.defaultView.Event("submit", { cancelable: true }));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(doc.getElementById("report-send").disabled, true);
+  release();
+  for (let i = 0; i < 100 && !doc.getElementById("report-status").dataset.state; i += 1) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(doc.getElementById("report-send").disabled, false);
+  assert.equal(doc.getElementById("report-status").dataset.state, "sent");
+});
