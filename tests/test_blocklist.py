@@ -168,3 +168,21 @@ def test_exception_and_block_in_one_list_for_one_key() -> None:
     index = Index([(spec("abp", fmt="adblock"), [Entry("a.com"), Entry("a.com", exception=True)])])
     match = index.match(urls.parse("http://a.com/"))
     assert (len(match.block), len(match.allow), match.blocked) == (1, 1, False)
+
+
+def test_a_url_entry_on_two_lists_is_found_on_both() -> None:
+    index = index_of(("a", "phishing", "urls", "http://evil.test/login\n"),
+                     ("b", "scam", "urls", "http://evil.test/login\nhttp://other.test/\n"))
+    hits = index.match(urls.parse("http://evil.test/login")).block
+    assert sorted(h.list for h in hits) == ["a", "b"]
+
+
+@pytest.mark.parametrize("url", [
+    "http://x9.evil.t3st/",  # a digit in a label is no IP address
+    "http://login.evil.t3st/",
+    "http://a.b.evil.t3st/path",
+    "http://login.evil.te5t/",  # nor is a digit just before the last letter
+])
+def test_a_listed_domain_covers_subdomains_with_digits_in_them(url: str) -> None:
+    index = index_of(("a", "phishing", "domains", "evil.t3st\nevil.te5t\n"))
+    assert index.match(urls.parse(url)).blocked
