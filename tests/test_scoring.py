@@ -169,3 +169,11 @@ def test_present_gives_the_api_shape_in_the_student_language(lang: str, fragment
     assert present.error("invalid_url", "bad", url="u") == {
         "url": "u", "error": {"code": "invalid_url", "message": "bad"}}
     assert present.error("busy", "later") == {"error": {"code": "busy", "message": "later"}}
+
+
+def test_an_empty_target_is_no_target_when_reasons_are_merged() -> None:
+    verdict = combine([Signal("url.userinfo", 45, {"host": "x.test"}),
+                       Signal("url.userinfo", 30, {"host": "x.test", "target": ""}),
+                       Signal("url.userinfo", 20, {"target": "XXXX"})])
+    assert [(s.score, s.evidence.get("target")) for s in verdict.signals] == [(45, None),
+                                                                               (20, "XXXX")]
