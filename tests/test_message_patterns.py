@@ -301,3 +301,33 @@ def test_a_combination_needs_all_its_codes_and_counts_only_loud_patterns() -> No
                          {"combo": "either", "patterns": "a, c, q"})
     assert combination(["message.a", "message.c", "message.x"], rules).evidence["combo"] == "three"
     assert combination(["message.q", "message.x", "message.y"], rules) is None
+
+
+def test_the_message_verdict_weighs_clamps_and_orders_its_reasons() -> None:
+    loud = Signal("message.secrecy", 120, {"match": "x"})  # clamped to 100
+    verdict = text_verdict([loud, Signal("message.threat", -5, {"match": "y"})], [], None)
+    assert (verdict.score, verdict.level) == (100, "dangerous")
+    verdict = text_verdict([Signal("message.secrecy", 40, {"match": "a"}),
+                            Signal("message.threat", 50, {"match": "b"}),
+                            Signal("message.secrecy", 30, {"match": "c"})], [], None)
+    assert verdict.score == 70  # 1 - 0.6 * 0.5; the weaker secrecy reason is dropped
+    assert [(s.code, s.score) for s in verdict.signals] == [("message.threat", 50),
+                                                             ("message.secrecy", 40)]
+    assert text_verdict([Signal("message.secrecy", 1, {"match": "a"})], [], None).score == 1
+    assert text_verdict([Signal("message.secrecy", 0, {"match": "a"})], [], None).score == 0
+    tie = text_verdict([Signal("message.secrecy", 40, {"match": "first"}),
+                        Signal("message.secrecy", 40, {"match": "second"})], [], None)
+    assert [s.evidence["match"] for s in tie.signals] == ["first"]
+
+
+def test_each_bad_link_is_a_reason_of_its_own_and_a_repeat_keeps_the_first() -> None:
+    bad = scoring.combine([Signal("blocklist.match", 100, {"list": "x"})])
+    lure = scoring.combine([Signal("invite.group_chat", 45, {"service": "Zalo"})])
+    links = [_link("http://a.test/", bad), _link("http://b.test/", bad),
+             _link("https://zalo.me/g/1", lure), _link("https://zalo.me/g/2", lure)]
+    signals = text_verdict([], links, None).signals
+    assert [(s.code, s.score, dict(s.evidence)) for s in signals] == [
+        ("message.link", 100, {"host": "a.test", "verdict": "dangerous"}),
+        ("message.link", 100, {"host": "b.test", "verdict": "dangerous"}),
+        ("message.private_group", 25, {"match": "zalo.me", "link": "zalo.me"}),
+    ]

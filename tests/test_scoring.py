@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.core import urls
-from service.core.model import Assessment, Hop, Reference, Signal, Verdict
+from service.core.model import Assessment, Hop, Reference, Signal, Subject, Verdict
 from service.detect import present
 from service.detect.scoring import assess_url, combine
 from service.lists.entries import ListSpec, parse_list
@@ -177,3 +177,49 @@ def test_an_empty_target_is_no_target_when_reasons_are_merged() -> None:
                        Signal("url.userinfo", 20, {"target": "XXXX"})])
     assert [(s.score, s.evidence.get("target")) for s in verdict.signals] == [(45, None),
                                                                                (20, "XXXX")]
+
+
+STRUCT_REF = Reference(suspicious_tlds=frozenset({"top"}),
+                       shorteners=frozenset({"bit.ly", "go.school.test"}))
+
+
+@pytest.mark.parametrize(("url", "signals"), [
+    ("http://203.0.113.9/login", [Signal("url.ip_host", 35, {"host": "203.0.113.9"})]),
+    ("http://[2001:db8::1]/", [Signal("url.ip_host", 35, {"host": "[2001:db8::1]"})]),
+    ("http://facebook.com@evil.test/", [Signal("url.userinfo", 45, {"host": "evil.test"})]),
+    ("http://xn--80ak6aa92e.com/", [Signal("url.punycode", 20, {"host": "xn--80ak6aa92e.com"})]),
+    ("http://a.b.c.d.evil.com/", [Signal("url.many_subdomains", 15, {"count": "4"})]),
+    ("http://a.b.c.evil.com/", []),  # three labels in front are not many
+    ("http://evil.test:8443/", [Signal("url.nonstandard_port", 15, {"port": "8443"})]),
+    ("https://evil.test:80/", [Signal("url.nonstandard_port", 15, {"port": "80"})]),
+    ("http://evil.test:80/", []),
+    ("http://x.test/" + "a" * 187, [Signal("url.long", 10, {"length": "201"})]),
+    ("http://x.test/" + "a" * 186, []),  # 200 characters are not long
+    ("http://win-prize.top/", [Signal("url.suspicious_tld", 25, {"tld": "top"})]),
+    ("http://bit.ly/x", [Signal("url.shortener", 15, {"host": "bit.ly"})]),
+    ("http://go.school.test/x", [Signal("url.shortener", 15, {"host": "go.school.test"})]),
+    ("http://x.bit.ly/x", [Signal("url.shortener", 15, {"host": "x.bit.ly"})]),
+])
+def test_each_structural_reason_exactly(url: str, signals: list[Signal]) -> None:
+    from service.detect import structural
+
+    subject = Subject(url=urls.parse(url), match=Match())
+    found = [s for detector in structural.DETECTORS for s in detector(subject, STRUCT_REF)]
+    assert found == signals
+
+
+def test_list_reasons_name_the_list_category_and_entry() -> None:
+    from service.detect import structural
+
+    match = Match(block=(block("p", "phishing", "evil.test"), block("m", "malware", "evil.test"),
+                         block("s", "scam", "evil.test"), block("l", "lure", "evil.test"),
+                         block("a", "adult", "evil.test"), block("o", "odd", "evil.test")),
+                  allow=(allow("good.evil.test"), allow("evil.test")))
+    subject = Subject(url=urls.parse("http://good.evil.test/"), match=match)
+    assert list(structural.detect_block(subject, STRUCT_REF)) == [
+        Signal("blocklist.match", score, {"list": name, "category": category, "entry": "evil.test"})
+        for name, category, score in (("p", "phishing", 100), ("m", "malware", 100),
+                                      ("s", "scam", 95), ("l", "lure", 90), ("a", "adult", 75),
+                                      ("o", "odd", 90))]
+    assert list(structural.detect_allow(subject, STRUCT_REF)) == [
+        Signal("allowlist.match", 0, {"list": "allow", "entry": "good.evil.test"})]
