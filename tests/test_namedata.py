@@ -133,3 +133,23 @@ def test_word_lists_are_read_line_by_line_with_comments_case_and_marks_folded() 
     vocab = build_vocabulary("Ngân\nhàng", "# english\nBank\nab\nWallet # a word")
     assert vocab.vietnamese == {"ngan", "hang"}
     assert vocab.english == {"bank", "wallet"}  # "ab" is under MIN_ENGLISH letters
+
+
+def test_each_place_on_a_platform_exactly() -> None:
+    from service.detect.platforms import Place
+
+    table = build_platforms((REPO_BLOCKLISTS / "reference" / "platforms.toml").read_text(),
+                            private_suffixes())
+    assert table.place("user.github.io", "user.github.io", "/Login%20Page/x.html") == Place(
+        "github.io", "user.github.io", "user", ("login page", "x"))
+    assert table.place("sites.google.com", "google.com", "/view/bank-xac-thuc/index/y") == Place(
+        "sites.google.com", "sites.google.com", "", ("bank-xac-thuc", "y"))
+    assert table.place("a.b.shop.weebly.com", "weebly.com", "/") == Place(
+        "weebly.com", "shop.weebly.com", "shop", ())
+    assert table.place("shop.weebly.com", "weebly.com", "/home/%ZZ/a/b") == Place(
+        "weebly.com", "shop.weebly.com", "shop", ("%zz", "a"))  # two segments name a page
+    long = "x" * 64
+    assert table.place("user.github.io", "user.github.io", f"/{long}/{'y' * 63}").segments == (
+        "y" * 63,)
+    assert table.place("user.github.io", "user.github.io", "/index.php/a.htm").segments == ("a",)
+    assert table.place("weebly.com", "weebly.com", "/") is None  # the platform's own host

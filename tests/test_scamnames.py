@@ -175,3 +175,28 @@ def test_distinctiveness_is_measured_not_listed() -> None:
     assert table is not None
     assert {"shopee", "vietcombank", "garena", "lazada", "techcombank"} <= table.distinctive
     assert not {"apple", "meta", "steam", "google", "telegram", "discord"} & table.distinctive
+
+
+@pytest.mark.parametrize(("url", "code", "score", "evidence"), [
+    ("http://user.github.io/vietcombank-login/", "platform.brand_page", 75,
+     {"host": "user.github.io", "platform": "github.io", "site": "user.github.io",
+      "target": "vietcombank.com.vn", "brand": "Vietcombank", "kind": "lookalike.combosquat",
+      "keyword": "login", "page": "vietcombank-login"}),
+    ("http://user.github.io/faceb00k/", "platform.brand_page", 90,
+     {"host": "user.github.io", "platform": "github.io", "site": "user.github.io",
+      "target": "facebook.com", "brand": "Facebook", "kind": "lookalike.skeleton",
+      "page": "faceb00k"}),
+    ("http://x.github.io/vietcombank.com.vn/", "platform.brand_page", 85,
+     {"host": "x.github.io", "platform": "github.io", "site": "x.github.io",
+      "target": "vietcombank.com.vn", "brand": "Vietcombank",
+      "kind": "lookalike.target_embedding", "page": "vietcombank.com.vn"}),
+    ("http://taixiu-nohu.top/", "scam.gambling", 60,
+     {"host": "taixiu-nohu.top", "site": "taixiu-nohu.top", "words": "tài xỉu, nổ hũ"}),
+    ("http://sites.google.com/view/taixiu88/", "platform.scam_page", 60,
+     {"host": "sites.google.com", "platform": "sites.google.com", "site": "sites.google.com",
+      "words": "tài xỉu", "page": "taixiu88"}),
+])
+def test_the_whole_evidence_of_a_scam_name_or_platform_page(url: str, code: str, score: int,
+                                                            evidence: dict[str, str]) -> None:
+    signals = {s.code: s for s in verdict(url).signals}
+    assert (signals[code].score, dict(signals[code].evidence)) == (score, evidence)
