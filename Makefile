@@ -85,6 +85,7 @@ fuzz: $(DEV_STAMP)
 # Mutation scores (docs/testing.md); not part of `make test`. mutmut over the pure core, then
 # Stryker over extension/lib and the warning page, each bounded by MUTATE_SECONDS; results are
 # kept, so a later run only retries what changed. Long: run it as `nohup make mutate > log &`.
+# LINKGUARD_MUTATE_PRELOAD builds the tests' shared data once, before mutmut forks (tests/mutate_preload.py).
 # MUTATE_MEMORY_KB caps each process's address space: a mutant that turns a loop endless while
 # appending (seen: Index.match) would otherwise take the machine's memory before its timeout.
 MUTATE_SECONDS ?= 5400
@@ -93,8 +94,8 @@ MUTATE_MEMORY_KB ?= 8000000
 mutate: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,mutate]'
 	mkdir -p reports/mutation
-	-ulimit -v $(MUTATE_MEMORY_KB); timeout $(MUTATE_SECONDS) $(BIN)/mutmut run \
-		--max-children $(MUTATE_JOBS) > reports/mutation/mutmut.log 2>&1
+	-ulimit -v $(MUTATE_MEMORY_KB); LINKGUARD_MUTATE_PRELOAD=1 timeout $(MUTATE_SECONDS) \
+		$(BIN)/mutmut run --max-children $(MUTATE_JOBS) > reports/mutation/mutmut.log 2>&1
 	-timeout $(MUTATE_SECONDS) node_modules/.bin/stryker run --concurrency $(MUTATE_JOBS) \
 		> reports/mutation/stryker.log 2>&1
 	$(BIN)/python scripts/mutation_report.py

@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from mutate_preload import warm
 
 from service.core import urls
 from service.core.errors import ListError
@@ -23,6 +24,9 @@ def shipped() -> lookalike.TargetTable:
         (REFERENCE / "protected.toml").read_text(encoding="utf-8"),
         (REFERENCE / "lure-keywords.txt").read_text(encoding="utf-8"),
     )
+
+
+warm(shipped)
 
 
 def run(host: str, table: lookalike.TargetTable | None = None, path: str = "/") -> list[Signal]:

@@ -14,6 +14,7 @@ from functools import cache
 from fuzzing import examples
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from mutate_preload import warm
 
 from service.core import urls
 from service.core.errors import InvalidURL, ListError
@@ -306,6 +307,9 @@ PATHS = st.sampled_from(["/", "/g/abc", "/+abc", "/j/123", "/forms/d/x", "/a/b/a
 @cache
 def shipped() -> Lists:
     return load_lists(REPO_BLOCKLISTS)
+
+
+warm(shipped)
 
 
 def _score_time(url: urls.URL) -> float:

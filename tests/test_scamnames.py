@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
+from mutate_preload import warm
 
 from service.core import urls
 from service.core.model import SUSPICIOUS_AT, Reference, Subject, Verdict
@@ -20,6 +21,9 @@ from service.upkeep.loader import load_lists
 def shipped() -> Reference:
     """The reference data exactly as the service loads it, with no block or allow list."""
     return load_lists(REPO_BLOCKLISTS, heuristics_only=True).reference
+
+
+warm(shipped)
 
 
 def verdict(url: str, index: Index | None = None) -> Verdict:
