@@ -93,5 +93,6 @@ def test_name_data_is_built_from_whichever_sources_are_given() -> None:
     assert full.platforms.place("sites.google.com", "google.com", "/view/taixiu/") is not None
     no_words = build_name_data(NameSources(protected=PROTECTED))
     assert no_words.targets.distinctive == frozenset() and no_words.lexicon is None
-    domains = build_name_data(NameSources(protected=PROTECTED, protected_domains=("truong.edu.vn",)))
+    domains = build_name_data(NameSources(protected=PROTECTED,
+                                          protected_domains=("truong.edu.vn",)))
     assert [b.domains for b in domains.targets.brands] == [("truong.edu.vn",)]
