@@ -178,6 +178,10 @@ const EXACT = [
   ["http://a.evil.test./",
     [S("http://", "scheme"), S("a", "subdomain"), S(".", "dot"), S("evil", "domain"), S(".", "dot"), S("test", "domain"), S(".", "dot"),
       S("/", "path")], "a.evil.test.", []],
+  // ... under a two-level suffix too (the empty last label must not hide co.uk)
+  ["http://login.evil.co.uk./",
+    [S("http://", "scheme"), S("login", "subdomain"), S(".", "dot"), S("evil", "domain"), S(".", "dot"), S("co", "domain"), S(".", "dot"),
+      S("uk", "domain"), S(".", "dot"), S("/", "path")], "login.evil.co.uk.", []],
   ["http://xn--fcebook-2fg.com/",
     [S("http://", "scheme"), S("f", "domain", undefined, "xn--fcebook-2fg"), S("а", "domain", "confusable", "xn--fcebook-2fg"),
       S("cebook", "domain", undefined, "xn--fcebook-2fg"), S(".", "dot"), S("com", "domain"), S("/", "path")], "fаcebook.com", ["confusable", "punycode"]],
